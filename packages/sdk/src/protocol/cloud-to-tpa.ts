@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { AppSettingSchema, type AppSetting } from './settings.js';
+import { STREAM_DATA_SCHEMAS, type TypedStream } from './stream-data.js';
+import { baseStreamOf } from './streams.js';
+import { WireTimestampSchema, wireTimestampNow } from './timestamps.js';
+import { parseTypedMessage, parseWithSchema, type ParseOptions, type ParseResult, type RawInput } from './parse.js';
+
+export const CloudToTpaMessageType = {
+  CONNECTION_ACK: 'tpa_connection_ack',
+  TPA_CONNECTION_ERROR: 'tpa_connection_error',
+  CONNECTION_ERROR: 'connection_error',
+  DATA_STREAM: 'data_stream',
+  SETTINGS_UPDATE: 'settings_update',
+  APP_STOPPED: 'app_stopped',
+} as const;
+export type CloudToTpaMessageType = (typeof CloudToTpaMessageType)[keyof typeof CloudToTpaMessageType];
+
+/**
+ * Types that only the later (MentraOS 2.x) cloud sends. The SDK recognises them so that it can
+ * log and ignore them rather than report them as unknown.
+ */
+export const LATER_DIALECT_CLOUD_TO_TPA_TYPES: readonly string[] = [
+  'capabilities_update',
+  'device_state_update',
+  'dashboard_mode_changed',
+  'dashboard_always_on_changed',
+  'photo_response',
+  'audio_play_response',
+  'rgb_led_control_response',
+  'rtmp_stream_status',
+  'managed_stream_status',
+  'stream_status_check_response',
+  'websocket_error',
+  'permission_error',
+  'custom_message',
+  'app_message_received',
+  'app_user_joined',
+  'app_user_left',
+  'app_room_updated',
+  'app_direct_message_response',
+  'augmentos_settings_update',
+];
+
+export const StopReasonSchema = z.enum(['user_disabled', 'system_stop', 'error']);
+export type StopReason = z.infer<typeof StopReasonSchema>;
+
+export const ConnectionAckSchema = z.looseObject({
+  type: z.literal(CloudToTpaMessageType.CONNECTION_ACK),
+  sessionId: z.string(),
+  timestamp: WireTimestampSchema,
+  /** Added 2025-03-31: optional. */
+  settings: z.array(AppSettingSchema).optional(),
+  /** Later dialect. */
+  mentraosSettings: z.record(z.string(), z.unknown()).optional(),
+  config: z.unknown().optional(),
+  capabilities: z.unknown().optional(),
+});
+export const TpaConnectionErrorSchema = z.looseObject({
+  type: z.literal(CloudToTpaMessageType.TPA_CONNECTION_ERROR),
+  message: z.string(),
+  code: z.string().optional(),
+  timestamp: WireTimestampSchema.optional(),
+});
+export const ConnectionErrorSchema = z.looseObject({
+  type: z.literal(CloudToTpaMessageType.CONNECTION_ERROR),
+  message: z.string(),
+  timestamp: WireTimestampSchema.optional(),
+});
+export const DataStreamSchema = z.looseObject({
+  type: z.literal(CloudToTpaMessageType.DATA_STREAM),
+  sessionId: z.string(),
+  /** The base stream type (`transcription`), or the subscribed form (`transcription:en-US`) in the later dialect. */
+  streamType: z.string().min(1),
+  data: z.looseObject({}),
+  timestamp: WireTimestampSchema,
+});
+export const SettingsUpdateSchema = z.looseObject({
+  type: z.literal(CloudToTpaMessageType.SETTINGS_UPDATE),
+  packageName: z.string(),
+  sessionId: z.string(),
+  settings: z.array(AppSettingSchema),
+  timestamp: WireTimestampSchema,
+});
+export const AppStoppedSchema = z.looseObject({
+  type: z.literal(CloudToTpaMessageType.APP_STOPPED),
+  reason: StopReasonSchema,
+  message: z.string().optional(),
+  timestamp: WireTimestampSchema.optional(),
+});
+
+export const CLOUD_TO_TPA_SCHEMAS = {
+  [CloudToTpaMessageType.CONNECTION_ACK]: ConnectionAckSchema,
+  [CloudToTpaMessageType.TPA_CONNECTION_ERROR]: TpaConnectionErrorSchema,
+  [CloudToTpaMessageType.CONNECTION_ERROR]: ConnectionErrorSchema,
+  [CloudToTpaMessageType.DATA_STREAM]: DataStreamSchema,
+  [CloudToTpaMessageType.SETTINGS_UPDATE]: SettingsUpdateSchema,
+  [CloudToTpaMessageType.APP_STOPPED]: AppStoppedSchema,
+} as const;
+
+export type ConnectionAck = z.infer<typeof ConnectionAckSchema>;
+export type TpaConnectionError = z.infer<typeof TpaConnectionErrorSchema>;
+export type ConnectionError = z.infer<typeof ConnectionErrorSchema>;
+export type DataStream = z.infer<typeof DataStreamSchema>;
+export type SettingsUpdate = z.infer<typeof SettingsUpdateSchema>;
+export type AppStopped = z.infer<typeof AppStoppedSchema>;
+export type CloudToTpaMessage = ConnectionAck | TpaConnectionError | ConnectionError | DataStream | SettingsUpdate | AppStopped;
+
+/** Parses one text frame (or decoded value) that the cloud sent to a TPA. */
+export function parseCloudToTpaMessage(input: RawInput, options?: ParseOptions): ParseResult<CloudToTpaMessage> {
+  return parseTypedMessage(CLOUD_TO_TPA_SCHEMAS, input, 'cloud message', options);
+}
+
+/** A typed stream event: the stream's base type and its validated data. */
+export type StreamEvent = {
+  [K in TypedStream]: { readonly typed: true; readonly stream: K; readonly data: z.infer<(typeof STREAM_DATA_SCHEMAS)[K]> };
+}[TypedStream];
+/** An event of a stream the SDK has no data schema for (start_app, video, later dialect streams). */
+export interface UntypedStreamEvent {
+  readonly typed: false;
+  readonly stream: string;
+  readonly data: Record<string, unknown>;
+}
+
+/**
+ * Validates the `data` of a `data_stream` against its stream's schema. A stream without a
+ * schema (start_app, video, ...) yields its data as an untyped object.
+ */
+export function parseStreamData(
+  streamType: string,
+  data: unknown,
+): ParseResult<StreamEvent | UntypedStreamEvent> {
+  const base = baseStreamOf(streamType) ?? streamType;
+  if (Object.hasOwn(STREAM_DATA_SCHEMAS, base)) {
+    const stream = base as TypedStream;
+    const parsed = parseWithSchema(STREAM_DATA_SCHEMAS[stream], data, `${streamType} data`, streamType);
+    return parsed.ok ? { ok: true, value: { typed: true, stream, data: parsed.value } as StreamEvent } : parsed;
+  }
+  const parsed = parseWithSchema(z.looseObject({}), data, `${streamType} data`, streamType);
+  return parsed.ok ? { ok: true, value: { typed: false, stream: base, data: parsed.value } } : parsed;
+}
+
+// Builders of the cloud side, used by the dev cloud and by test peers.
+
+export function buildConnectionAck(sessionId: string, settings?: readonly AppSetting[]): ConnectionAck {
+  return {
+    type: CloudToTpaMessageType.CONNECTION_ACK,
+    sessionId,
+    ...(settings ? { settings: [...settings] } : {}),
+    timestamp: wireTimestampNow(),
+  };
+}
+
+export function buildConnectionError(message: string): ConnectionError {
+  return { type: CloudToTpaMessageType.CONNECTION_ERROR, message, timestamp: wireTimestampNow() };
+}
+
+export function buildTpaConnectionError(message: string, code?: string): TpaConnectionError {
+  return { type: CloudToTpaMessageType.TPA_CONNECTION_ERROR, message, ...(code ? { code } : {}), timestamp: wireTimestampNow() };
+}
+
+export function buildDataStream(sessionId: string, streamType: string, data: Record<string, unknown>): DataStream {
+  return { type: CloudToTpaMessageType.DATA_STREAM, sessionId, streamType, data, timestamp: wireTimestampNow() };
+}
+
+export function buildSettingsUpdate(sessionId: string, packageName: string, settings: readonly AppSetting[]): SettingsUpdate {
+  return { type: CloudToTpaMessageType.SETTINGS_UPDATE, packageName, sessionId, settings: [...settings], timestamp: wireTimestampNow() };
+}
+
+export function buildAppStopped(reason: StopReason, message?: string): AppStopped {
+  return { type: CloudToTpaMessageType.APP_STOPPED, reason, ...(message ? { message } : {}), timestamp: wireTimestampNow() };
+}

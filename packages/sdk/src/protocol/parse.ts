@@ -1,0 +1,145 @@
+import type { z } from 'zod';
+import { TpaError } from '../errors.js';
+
+export type ProtocolErrorCode =
+  | 'INVALID_JSON'
+  | 'NOT_AN_OBJECT'
+  | 'MISSING_TYPE'
+  | 'UNKNOWN_TYPE'
+  | 'INVALID_MESSAGE'
+  | 'FRAME_TOO_LARGE'
+  | 'BINARY_FRAME';
+
+export interface ProtocolIssue {
+  /** Where in the message, as a dotted path (`data.priority`), or `''` for the message itself. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Raw input that is not a valid protocol message; `issues` says what and where. */
+export class ProtocolError extends TpaError {
+  declare readonly code: ProtocolErrorCode;
+  readonly issues: readonly ProtocolIssue[];
+  /** The message's `type`, when it had a readable one. */
+  readonly messageType: string | undefined;
+
+  constructor(code: ProtocolErrorCode, message: string, details: { issues?: readonly ProtocolIssue[]; messageType?: string } = {}) {
+    super(code, message);
+    this.issues = details.issues ?? [];
+    this.messageType = details.messageType;
+  }
+}
+
+export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };
+
+export function ok<T>(value: T): ParseResult<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(error: ProtocolError): ParseResult<T> {
+  return { ok: false, error };
+}
+
+/** The largest text frame or body the parsers accept by default: 1 MiB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+
+export interface ParseOptions {
+  /** Frames larger than this many bytes are refused before parsing. Default {@link DEFAULT_MAX_MESSAGE_BYTES}. */
+  readonly maxBytes?: number;
+}
+
+/** Raw wire input: text, a Buffer, or an already-decoded JSON value. */
+export type RawInput = string | Buffer | ArrayBuffer | Buffer[] | unknown;
+
+function byteLength(input: string | Buffer | ArrayBuffer | Buffer[]): number {
+  if (typeof input === 'string') return Buffer.byteLength(input);
+  if (Array.isArray(input)) return input.reduce((sum, part) => sum + part.byteLength, 0);
+  return input.byteLength;
+}
+
+function toText(input: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Array.isArray(input)) return Buffer.concat(input).toString('utf8');
+  return Buffer.from(input instanceof ArrayBuffer ? new Uint8Array(input) : input).toString('utf8');
+}
+
+function isRawFrame(input: unknown): input is string | Buffer | ArrayBuffer | Buffer[] {
+  return (
+    typeof input === 'string' ||
+    Buffer.isBuffer(input) ||
+    input instanceof ArrayBuffer ||
+    (Array.isArray(input) && input.length > 0 && input.every((part) => Buffer.isBuffer(part)))
+  );
+}
+
+/** Decodes raw text (or bytes) as JSON; a value that is not text is passed through unchanged. */
+export function decodeJson(input: RawInput, options: ParseOptions = {}): ParseResult<unknown> {
+  if (!isRawFrame(input)) return ok(input);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const size = byteLength(input);
+  if (size > maxBytes) {
+    return fail(new ProtocolError('FRAME_TOO_LARGE', `message of ${size} bytes is over the limit of ${maxBytes} bytes`));
+  }
+  const text = typeof input === 'string' ? input : toText(input);
+  try {
+    return ok(JSON.parse(text) as unknown);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return fail(new ProtocolError('INVALID_JSON', `message is not valid JSON: ${reason}`));
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.').replace(/\.\[/g, '[');
+}
+
+/** Turns zod issues into protocol issues with readable paths. */
+export function toProtocolIssues(error: z.ZodError): ProtocolIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}
+
+function summarize(issues: readonly ProtocolIssue[]): string {
+  const shown = issues.slice(0, 3).map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
+  const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
+  return shown.join('; ') + more;
+}
+
+/** Validates a value against a schema, naming `what` in the error. */
+export function parseWithSchema<S extends z.ZodType>(schema: S, value: unknown, what: string, messageType?: string): ParseResult<z.infer<S>> {
+  const result = schema.safeParse(value);
+  if (result.success) return ok(result.data);
+  const issues = toProtocolIssues(result.error);
+  return fail(new ProtocolError('INVALID_MESSAGE', `invalid ${what}: ${summarize(issues)}`, { issues, ...(messageType ? { messageType } : {}) }));
+}
+
+/**
+ * Parses raw input as a message discriminated by `type`, choosing the schema from `schemas`.
+ * `direction` names the kind of message in errors ("cloud message", "webhook", ...).
+ */
+export function parseTypedMessage<M extends Record<string, z.ZodType>>(
+  schemas: M,
+  input: RawInput,
+  direction: string,
+  options: ParseOptions = {},
+): ParseResult<z.infer<M[keyof M]>> {
+  const decoded = decodeJson(input, options);
+  if (!decoded.ok) return decoded;
+  const value = decoded.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail(new ProtocolError('NOT_AN_OBJECT', `${direction} must be a JSON object, got ${describeValue(value)}`));
+  }
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string') {
+    return fail(new ProtocolError('MISSING_TYPE', `${direction} has no string "type" field`));
+  }
+  const schema = Object.hasOwn(schemas, type) ? schemas[type] : undefined;
+  if (!schema) {
+    return fail(new ProtocolError('UNKNOWN_TYPE', `unknown ${direction} type "${type}"`, { messageType: type }));
+  }
+  return parseWithSchema(schema, value, `${direction} "${type}"`, type) as ParseResult<z.infer<M[keyof M]>>;
+}

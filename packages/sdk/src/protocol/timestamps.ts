@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/**
+ * A wire timestamp: an ISO-8601 string when the SDK or the cloud made it, the phone's epoch
+ * milliseconds (a number) when the phone made the event and the cloud forwarded it unchanged.
+ */
+export const WireTimestampSchema = z.union([
+  z.string().refine((text) => !Number.isNaN(Date.parse(text)), { message: 'not a parseable date string' }),
+  z.number().finite(),
+]);
+export type WireTimestamp = z.infer<typeof WireTimestampSchema>;
+
+/** Turns either form of wire timestamp into a `Date`. */
+export function timestampToDate(timestamp: WireTimestamp): Date {
+  return new Date(timestamp);
+}
+
+/** The timestamp the SDK and dev cloud put on messages they make: ISO-8601, as a JS Date serialises. */
+export function wireTimestampNow(): string {
+  return new Date().toISOString();
+}
