@@ -1,0 +1,95 @@
+/**
+ * The logger the SDK writes to: the subset of pino's API it uses, so that a pino logger can be
+ * passed as it is. The default is {@link silentLogger}: a library is quiet unless asked.
+ *
+ * @example
+ * ```ts
+ * import pino from 'pino';
+ * const server = new MyServer({ packageName, apiKey, logger: pino({ level: 'info' }) });
+ * ```
+ */
+export interface LogFn {
+  (message: string, ...args: unknown[]): void;
+  (fields: object, message?: string, ...args: unknown[]): void;
+}
+
+export interface Logger {
+  trace: LogFn;
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+  /** A logger that adds `bindings` to every line (pino's `child`). Optional: without it, fields are merged per line. */
+  child?(bindings: Record<string, unknown>): Logger;
+}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const noop: LogFn = () => undefined;
+
+/** A logger that drops everything: the default everywhere in the SDK. */
+export const silentLogger: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, child: () => silentLogger };
+
+/** `logger.child(bindings)` when the logger has it, else a wrapper that merges `bindings` into each line. */
+export function childLogger(logger: Logger, bindings: Record<string, unknown>): Logger {
+  if (logger.child) return logger.child(bindings);
+  const wrap =
+    (log: LogFn): LogFn =>
+    (first: unknown, ...rest: unknown[]) => {
+      if (typeof first === 'string') (log as (fields: object, ...args: unknown[]) => void)(bindings, first, ...rest);
+      else (log as (fields: object, ...args: unknown[]) => void)({ ...bindings, ...(first as object) }, ...rest);
+    };
+  return {
+    trace: wrap(logger.trace),
+    debug: wrap(logger.debug),
+    info: wrap(logger.info),
+    warn: wrap(logger.warn),
+    error: wrap(logger.error),
+    child: (more) => childLogger(logger, { ...bindings, ...more }),
+  };
+}
+
+export interface StreamLoggerOptions {
+  /** Lines below this level are dropped. Default `info`. */
+  readonly level?: LogLevel;
+  /** Where lines go. Default `process.stderr`. */
+  readonly write?: (line: string) => void;
+}
+
+/**
+ * A small human-readable logger for command-line tools and examples, writing one line per entry
+ * (`level message {fields}`). Libraries should take a logger, not make one.
+ */
+export function createStreamLogger(options: StreamLoggerOptions = {}): Logger {
+  const threshold = LOG_LEVELS.indexOf(options.level ?? 'info');
+  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const make = (bindings: Record<string, unknown>): Logger => {
+    const at =
+      (level: LogLevel): LogFn =>
+      (first: unknown, ...rest: unknown[]) => {
+        if (LOG_LEVELS.indexOf(level) < threshold) return;
+        const fields = typeof first === 'string' ? bindings : { ...bindings, ...(first as object) };
+        const message = typeof first === 'string' ? first : typeof rest[0] === 'string' ? rest[0] : '';
+        const extra = Object.keys(fields).length > 0 ? ` ${safeJson(fields)}` : '';
+        write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${extra}\n`);
+      };
+    return {
+      trace: at('trace'),
+      debug: at('debug'),
+      info: at('info'),
+      warn: at('warn'),
+      error: at('error'),
+      child: (more) => make({ ...bindings, ...more }),
+    };
+  };
+  return make({});
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, inner: unknown) => (inner instanceof Error ? { name: inner.name, message: inner.message } : inner));
+  } catch {
+    return '[unserialisable fields]';
+  }
+}
