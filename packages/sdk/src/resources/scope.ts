@@ -42,6 +42,11 @@ export type ListenerTarget =
   | { addEventListener(type: string, listener: (...args: unknown[]) => void): void; removeEventListener(type: string, listener: (...args: unknown[]) => void): void };
 
 type Listener = (...args: never[]) => unknown;
+type Emitter = Pick<EventEmitter, 'on' | 'off'>;
+
+function isEmitter(target: ListenerTarget): target is Emitter {
+  return typeof (target as Partial<Emitter>).on === 'function' && typeof (target as Partial<Emitter>).off === 'function';
+}
 
 export const DEFAULT_CLEANUP_TIMEOUT_MS = 5_000;
 
@@ -156,12 +161,13 @@ export class Scope implements AsyncDisposable, Disposable {
   listen(target: ListenerTarget, event: string, listener: Listener): Disposer {
     const wrapped = (...args: unknown[]): void => this.#invoke(`listener for "${event}"`, listener as (...args: unknown[]) => unknown, args);
     let remove: () => void;
-    if ('addEventListener' in target) {
-      target.addEventListener(event, wrapped);
-      remove = () => target.removeEventListener(event, wrapped);
-    } else {
+    // Prefer the EventEmitter API: some emitters (ws) also offer a DOM-style one that wraps events.
+    if (isEmitter(target)) {
       target.on(event, wrapped);
       remove = () => target.off(event, wrapped);
+    } else {
+      target.addEventListener(event, wrapped);
+      remove = () => target.removeEventListener(event, wrapped);
     }
     const disposer = toDisposable(() => {
       this.#entries.delete(disposer);

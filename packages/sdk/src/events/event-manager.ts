@@ -1,0 +1,318 @@
+import {
+  effectiveStreamOf,
+  isValidSubscription,
+  parseStreamData,
+  StreamType,
+  subscriptionMatches,
+  transcriptionStream,
+  translationStream,
+  type AppSetting,
+  type StreamDataMap,
+  type TypedStream,
+} from '../protocol/index.js';
+import { silentLogger, type Logger } from '../logging/index.js';
+import { isPromiseLike, type Disposer } from '../resources/index.js';
+import type { TpaError } from '../errors.js';
+import { HandlerError, InvalidSubscriptionError } from './errors.js';
+import { HandlerRegistry } from './handler-registry.js';
+
+export type Handler<T> = (data: T) => unknown;
+
+/** What a `disconnected` handler learns. */
+export interface DisconnectInfo {
+  readonly code: number;
+  readonly reason: string;
+  /** `true` when the SDK will try to reconnect; `false` when the session is over. */
+  readonly willReconnect: boolean;
+}
+
+export interface ConnectedInfo {
+  /** `true` for a connection that replaced a lost one. */
+  readonly reconnected: boolean;
+}
+
+/** Raw audio of an `audio_chunk` subscription: 16 kHz PCM, as the cloud sent it. */
+export type AudioChunk = Buffer;
+
+interface SessionEventMap {
+  connected: (settings: readonly AppSetting[], info: ConnectedInfo) => unknown;
+  disconnected: (info: DisconnectInfo) => unknown;
+  error: (error: TpaError) => unknown;
+  settings_update: (settings: readonly AppSetting[]) => unknown;
+}
+type SessionEventName = keyof SessionEventMap;
+type SettingChangeHandler = (value: unknown, previous: unknown) => unknown;
+type StreamHandler = (data: never) => unknown;
+
+export interface EventManagerOptions {
+  readonly logger?: Logger;
+  /** Called once per microtask batch when the list of streams to subscribe changes. */
+  readonly onSubscriptionsChanged?: (streams: readonly string[]) => void;
+}
+
+/**
+ * Typed event handlers for a session. Every `on*` returns a {@link Disposer} (call it, or `using`
+ * it) that removes the handler. The first handler of a stream subscribes it; removing the last one
+ * unsubscribes it; registrations in the same tick become one `subscription_update`. A handler that
+ * throws or rejects becomes an `error` event and never stops the others.
+ *
+ * @example
+ * ```ts
+ * const stop = session.events.onTranscription((t) => {
+ *   if (t.isFinal) session.layouts.showTextWall(t.text);
+ * });
+ * stop(); // no longer subscribed
+ * ```
+ */
+export class EventManager {
+  readonly #logger: Logger;
+  readonly #onSubscriptionsChanged: (streams: readonly string[]) => void;
+  readonly #streams = new HandlerRegistry<StreamHandler>(() => this.#scheduleSubscriptionSync());
+  readonly #session = new HandlerRegistry<SessionEventMap[SessionEventName]>();
+  readonly #settingChanges = new HandlerRegistry<SettingChangeHandler>();
+  readonly #explicit = new Set<string>();
+  #syncScheduled = false;
+  #disposed = false;
+
+  constructor(options: EventManagerOptions = {}) {
+    this.#logger = options.logger ?? silentLogger;
+    this.#onSubscriptionsChanged = options.onSubscriptionsChanged ?? (() => undefined);
+  }
+
+  // Streams
+
+  /** Speech transcription in the user's default language (the cloud treats a bare `transcription` as `en-US`). */
+  onTranscription(handler: Handler<StreamDataMap['transcription']>): Disposer {
+    return this.on(StreamType.TRANSCRIPTION, handler);
+  }
+
+  /** Speech transcription in one language, e.g. `'fr-FR'`. */
+  onTranscriptionForLanguage(language: string, handler: Handler<StreamDataMap['transcription']>): Disposer {
+    return this.on(transcriptionStream(language), handler);
+  }
+
+  /** Translation from `source` to `target` language, e.g. `('es-ES', 'en-US')`. */
+  onTranslation(source: string, target: string, handler: Handler<StreamDataMap['translation']>): Disposer {
+    return this.on(translationStream(source, target), handler);
+  }
+
+  onPhoneNotifications(handler: Handler<StreamDataMap['phone_notification']>): Disposer {
+    return this.on(StreamType.PHONE_NOTIFICATION, handler);
+  }
+
+  onNotificationDismissed(handler: Handler<StreamDataMap['notification_dismissed']>): Disposer {
+    return this.on(StreamType.NOTIFICATION_DISMISSED, handler);
+  }
+
+  onHeadPosition(handler: Handler<StreamDataMap['head_position']>): Disposer {
+    return this.on(StreamType.HEAD_POSITION, handler);
+  }
+
+  onButtonPress(handler: Handler<StreamDataMap['button_press']>): Disposer {
+    return this.on(StreamType.BUTTON_PRESS, handler);
+  }
+
+  onGlassesBattery(handler: Handler<StreamDataMap['glasses_battery_update']>): Disposer {
+    return this.on(StreamType.GLASSES_BATTERY_UPDATE, handler);
+  }
+
+  onPhoneBattery(handler: Handler<StreamDataMap['phone_battery_update']>): Disposer {
+    return this.on(StreamType.PHONE_BATTERY_UPDATE, handler);
+  }
+
+  onLocation(handler: Handler<StreamDataMap['location_update']>): Disposer {
+    return this.on(StreamType.LOCATION_UPDATE, handler);
+  }
+
+  onCalendarEvent(handler: Handler<StreamDataMap['calendar_event']>): Disposer {
+    return this.on(StreamType.CALENDAR_EVENT, handler);
+  }
+
+  /** Voice activity; read `isVoiceActive(data)` for a boolean whichever form the cloud sent. */
+  onVoiceActivity(handler: Handler<StreamDataMap['VAD']>): Disposer {
+    return this.on(StreamType.VAD, handler);
+  }
+
+  /** Raw audio frames (binary, 16 kHz PCM). */
+  onAudioChunk(handler: Handler<AudioChunk>): Disposer {
+    return this.#addStream(StreamType.AUDIO_CHUNK, handler);
+  }
+
+  /**
+   * A handler for any stream by name: typed for the streams the protocol describes, a plain object
+   * for the others. Throws {@link InvalidSubscriptionError} for a name the cloud would refuse.
+   */
+  on<S extends TypedStream>(stream: S, handler: Handler<StreamDataMap[S]>): Disposer;
+  on(stream: `transcription:${string}`, handler: Handler<StreamDataMap['transcription']>): Disposer;
+  on(stream: `translation:${string}`, handler: Handler<StreamDataMap['translation']>): Disposer;
+  on(stream: string, handler: Handler<Record<string, unknown>>): Disposer;
+  on(stream: string, handler: Handler<never>): Disposer {
+    return this.#addStream(stream, handler);
+  }
+
+  // Session events
+
+  /** After each acknowledged connection, with the app's settings. */
+  onConnected(handler: SessionEventMap['connected']): Disposer {
+    return this.#session.add('connected', handler);
+  }
+
+  /** When a connection closes: `willReconnect` says whether the SDK tries again or the session is over. */
+  onDisconnected(handler: SessionEventMap['disconnected']): Disposer {
+    return this.#session.add('disconnected', handler);
+  }
+
+  /** Errors with no caller to throw to: bad inbound data, throwing handlers and timers, cloud errors. */
+  onError(handler: SessionEventMap['error']): Disposer {
+    return this.#session.add('error', handler);
+  }
+
+  /** Every `settings_update`, with the full new list. */
+  onSettingsUpdate(handler: SessionEventMap['settings_update']): Disposer {
+    return this.#session.add('settings_update', handler);
+  }
+
+  /** When the value of one setting changes, with its new and previous value. */
+  onSettingChange<T = unknown>(key: string, handler: (value: T, previous: T | undefined) => unknown): Disposer {
+    return this.#settingChanges.add(key, handler as SettingChangeHandler);
+  }
+
+  /** Registers a handler by event name: a stream name, or `connected`/`disconnected`/`error`/`settings_update`. */
+  register(event: string, handler: (...args: never[]) => unknown): Disposer {
+    if (isSessionEvent(event)) return this.#session.add(event, handler as SessionEventMap[SessionEventName]);
+    return this.#addStream(event, handler);
+  }
+
+  // Subscriptions
+
+  /** Subscribes to a stream without a handler (the seed's `session.subscribe`). */
+  subscribe(stream: string): void {
+    assertValidStream(stream);
+    if (this.#explicit.has(stream)) return;
+    this.#explicit.add(stream);
+    this.#scheduleSubscriptionSync();
+  }
+
+  /** Removes an explicit subscription; streams that still have handlers stay subscribed. */
+  unsubscribe(stream: string): void {
+    if (this.#explicit.delete(stream)) this.#scheduleSubscriptionSync();
+  }
+
+  /** The full list of streams to subscribe: explicit subscriptions and streams with handlers. */
+  subscriptions(): string[] {
+    const streams = new Set(this.#explicit);
+    for (const stream of this.#streams.keys()) streams.add(stream);
+    return [...streams];
+  }
+
+  /** How many handlers are registered (streams, session events and setting changes). */
+  get handlerCount(): number {
+    return this.#streams.size + this.#session.size + this.#settingChanges.size;
+  }
+
+  // Dispatch, used by the session
+
+  /** Delivers one `data_stream` to the handlers whose subscription matches it, after validating its data. */
+  dispatchStream(streamType: string, data: Record<string, unknown>): void {
+    if (this.#streams.keyCount === 0) return;
+    const effective = effectiveStreamOf(streamType, data);
+    let parsed: ReturnType<typeof parseStreamData> | undefined;
+    let delivered = false;
+    for (const key of this.#streams.keys()) {
+      if (!subscriptionMatches(key, effective)) continue;
+      parsed ??= parseStreamData(streamType, data);
+      if (!parsed.ok) {
+        this.emitError(parsed.error);
+        return;
+      }
+      const value = parsed.value.data;
+      this.#streams.forEach(key, (handler) => this.#invoke(key, handler as Handler<unknown>, value));
+      delivered = true;
+    }
+    if (!delivered) this.#logger.debug({ streamType }, 'data_stream for a stream with no handler; ignored');
+  }
+
+  /** Delivers a binary audio frame to `audio_chunk` handlers. */
+  dispatchAudio(chunk: AudioChunk): void {
+    this.#streams.forEach(StreamType.AUDIO_CHUNK, (handler) => this.#invoke(StreamType.AUDIO_CHUNK, handler as Handler<AudioChunk>, chunk));
+  }
+
+  emitConnected(settings: readonly AppSetting[], info: ConnectedInfo): void {
+    this.#session.forEach('connected', (handler) => this.#invoke('connected', () => (handler as SessionEventMap['connected'])(settings, info), undefined));
+  }
+
+  emitDisconnected(info: DisconnectInfo): void {
+    this.#session.forEach('disconnected', (handler) => this.#invoke('disconnected', handler as SessionEventMap['disconnected'], info));
+  }
+
+  emitSettingsUpdate(settings: readonly AppSetting[], previous: ReadonlyMap<string, unknown>, current: ReadonlyMap<string, unknown>): void {
+    this.#session.forEach('settings_update', (handler) => this.#invoke('settings_update', handler as SessionEventMap['settings_update'], settings));
+    for (const [key, value] of current) {
+      const before = previous.get(key);
+      if (sameValue(before, value)) continue;
+      this.#settingChanges.forEach(key, (handler) => this.#invoke(`setting ${key}`, () => handler(value, before), undefined));
+    }
+  }
+
+  /** Delivers an error to `error` handlers; with none, or if they throw, it is logged instead. */
+  emitError(error: TpaError): void {
+    if (!this.#session.has('error')) {
+      this.#logger.error({ err: error, code: error.code }, error.message);
+      return;
+    }
+    this.#session.forEach('error', (handler) => {
+      try {
+        const result = (handler as SessionEventMap['error'])(error);
+        if (isPromiseLike(result)) result.then(undefined, (inner: unknown) => this.#logger.error({ err: inner }, 'an error handler rejected'));
+      } catch (inner) {
+        this.#logger.error({ err: inner, original: error.message }, 'an error handler threw');
+      }
+    });
+  }
+
+  /** Removes every handler and subscription; later registrations are refused with a no-op disposer. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#explicit.clear();
+    this.#streams.clear();
+    this.#session.clear();
+    this.#settingChanges.clear();
+  }
+
+  #addStream(stream: string, handler: StreamHandler): Disposer {
+    assertValidStream(stream);
+    return this.#streams.add(stream, handler);
+  }
+
+  #invoke<T>(event: string, handler: Handler<T>, value: T): void {
+    try {
+      const result = handler(value);
+      if (isPromiseLike(result)) result.then(undefined, (error: unknown) => this.emitError(new HandlerError(event, error)));
+    } catch (error) {
+      this.emitError(new HandlerError(event, error));
+    }
+  }
+
+  #scheduleSubscriptionSync(): void {
+    if (this.#syncScheduled || this.#disposed) return;
+    this.#syncScheduled = true;
+    queueMicrotask(() => {
+      this.#syncScheduled = false;
+      if (!this.#disposed) this.#onSubscriptionsChanged(this.subscriptions());
+    });
+  }
+}
+
+const SESSION_EVENTS: readonly string[] = ['connected', 'disconnected', 'error', 'settings_update'];
+
+function isSessionEvent(event: string): event is SessionEventName {
+  return SESSION_EVENTS.includes(event);
+}
+
+function assertValidStream(stream: string): void {
+  if (!isValidSubscription(stream)) throw new InvalidSubscriptionError(stream);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,66 @@
+import { toDisposable, type Disposer } from '../resources/index.js';
+
+/** One registration: the same function registered twice is two registrations, each removed by its own disposer. */
+interface Registration<H> {
+  readonly handler: H;
+}
+
+/** Handlers by key, in registration order; tells its owner when a key gains its first or loses its last handler. */
+export class HandlerRegistry<H> {
+  readonly #byKey = new Map<string, Set<Registration<H>>>();
+
+  constructor(private readonly onKeysChanged: () => void = () => undefined) {}
+
+  /** Adds `handler` under `key`; the returned disposer removes it (once). */
+  add(key: string, handler: H): Disposer {
+    let registrations = this.#byKey.get(key);
+    const isNewKey = registrations === undefined;
+    if (!registrations) {
+      registrations = new Set();
+      this.#byKey.set(key, registrations);
+    }
+    const registration: Registration<H> = { handler };
+    registrations.add(registration);
+    if (isNewKey) this.onKeysChanged();
+    const owned = registrations;
+    return toDisposable(() => {
+      if (!owned.delete(registration)) return;
+      if (owned.size === 0 && this.#byKey.get(key) === owned) {
+        this.#byKey.delete(key);
+        this.onKeysChanged();
+      }
+    });
+  }
+
+  /** Calls `visit` with each handler of `key`, in registration order. */
+  forEach(key: string, visit: (handler: H) => void): void {
+    const registrations = this.#byKey.get(key);
+    if (!registrations) return;
+    for (const registration of registrations) visit(registration.handler);
+  }
+
+  has(key: string): boolean {
+    return this.#byKey.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.#byKey.keys();
+  }
+
+  get keyCount(): number {
+    return this.#byKey.size;
+  }
+
+  /** How many handlers are registered in all. */
+  get size(): number {
+    let total = 0;
+    for (const registrations of this.#byKey.values()) total += registrations.size;
+    return total;
+  }
+
+  clear(): void {
+    const hadKeys = this.#byKey.size > 0;
+    this.#byKey.clear();
+    if (hadKeys) this.onKeysChanged();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './reconnect-policy.js';
+export * from './settings-store.js';
+export * from './tpa-session.js';

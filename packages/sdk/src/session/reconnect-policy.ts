@@ -1,0 +1,27 @@
+export interface ReconnectOptions {
+  /** How many attempts after a lost connection. Default 5. */
+  readonly maxAttempts?: number;
+  /** The first backoff ceiling; it doubles per attempt. Default 500 ms. */
+  readonly baseDelayMs?: number;
+  /** The largest backoff ceiling. Default 10 s. */
+  readonly maxDelayMs?: number;
+  /** Give up when the next attempt would start later than this after the loss. Default 60 s. */
+  readonly deadlineMs?: number;
+}
+
+export const DEFAULT_RECONNECT: Required<ReconnectOptions> = {
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 10_000,
+  deadlineMs: 60_000,
+};
+
+/**
+ * Exponential backoff with full jitter: a uniform delay between 0 and
+ * `min(maxDelayMs, baseDelayMs * 2^(attempt-1))`, so that many apps losing one cloud at once do
+ * not come back in lockstep.
+ */
+export function backoffDelay(attempt: number, options: Required<ReconnectOptions>, random: () => number = Math.random): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.floor(random() * ceiling);
+}

@@ -1,0 +1,398 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  buildConnectionInit,
+  buildSubscriptionUpdate,
+  CloseCode,
+  CloseReason,
+  CloudToTpaMessageType,
+  DEFAULT_CLOUD_WEBSOCKET_URL,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  isFinalClose,
+  LATER_DIALECT_CLOUD_TO_TPA_TYPES,
+  type ProtocolError,
+  userIdFromSessionId,
+  type CloudToTpaMessage,
+} from '../protocol/index.js';
+import { childLogger, silentLogger, type Logger } from '../logging/index.js';
+import { Scope, type Disposer, type Resource, type ScopeCloseReason, type TimerHandle } from '../resources/index.js';
+import { EventManager } from '../events/index.js';
+import { LayoutManager } from '../layouts/index.js';
+import { CloudConnection, type ConnectionLoss } from './cloud-connection.js';
+import { SessionError } from './errors.js';
+import { backoffDelay, DEFAULT_RECONNECT, type ReconnectOptions } from './reconnect-policy.js';
+import { SessionSettings } from './settings-store.js';
+
+export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closing' | 'closed';
+
+/** Why a session ended; handed to every cleanup (`registerCleanup`, `scope.onClose`). */
+export type SessionEndKind =
+  | 'disconnected'
+  | 'stopped_by_user'
+  | 'cloud_closed'
+  | 'connection_lost'
+  | 'connect_failed'
+  | 'server_shutdown'
+  | 'replaced'
+  | 'error';
+
+export interface SessionEndReason extends ScopeCloseReason {
+  readonly kind: SessionEndKind;
+}
+
+export interface TpaSessionConfig {
+  readonly packageName: string;
+  readonly apiKey: string;
+  /** The cloud's socket URL. Default: the public cloud. */
+  readonly augmentOSWebsocketUrl?: string;
+  /** The user; derived from the session id when omitted. */
+  readonly userId?: string;
+  /** Default: silent. The API key is never logged. */
+  readonly logger?: Logger;
+  /** How long `connect` waits for the ack. Default 10 s. */
+  readonly connectTimeoutMs?: number;
+  /** Silence (no message, no ping) after which a connection counts as lost. Default 60 s; 0 disables. */
+  readonly watchdogTimeoutMs?: number;
+  /** Reconnection after an abnormal close; `false` ends the session at the first loss. */
+  readonly reconnect?: ReconnectOptions | false;
+  /** How long one async cleanup may take. Default 5 s. */
+  readonly cleanupTimeoutMs?: number;
+  /** How long `disconnect` waits for the cloud's close frame. Default 2 s. */
+  readonly closeTimeoutMs?: number;
+  /** Text frames larger than this are refused with an error event. Default 1 MiB. */
+  readonly maxMessageBytes?: number;
+  /** A scope that owns this session: closing it ends the session. */
+  readonly parentScope?: Scope;
+}
+
+const DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  watchdogTimeoutMs: 60_000,
+  cleanupTimeoutMs: 5_000,
+  closeTimeoutMs: 2_000,
+};
+
+/**
+ * One user's run of your app. Everything made through it (handlers, timers, intervals, cleanups,
+ * anything added to `scope`) dies with it, whichever way it ends: `disconnect()`, the user stopping
+ * the app, a lost connection that could not be restored, or the server shutting down.
+ *
+ * @example
+ * ```ts
+ * const session = new TpaSession({ packageName: 'com.example.clock', apiKey, augmentOSWebsocketUrl });
+ * await session.connect(sessionId);
+ * session.setInterval(() => session.layouts.showTextWall(new Date().toLocaleTimeString()), 1_000);
+ * session.events.onButtonPress(() => void session.disconnect());
+ * ```
+ */
+export class TpaSession implements AsyncDisposable {
+  readonly packageName: string;
+  readonly events: EventManager;
+  readonly layouts: LayoutManager;
+  readonly settings = new SessionSettings();
+  /** Owns everything the session made; closed, with a {@link SessionEndReason}, when it ends. */
+  readonly scope: Scope;
+  readonly logger: Logger;
+
+  readonly #config: TpaSessionConfig;
+  readonly #reconnect: Required<ReconnectOptions> | false;
+  #state: SessionState = 'idle';
+  #sessionId: string | undefined;
+  #userId: string | undefined;
+  #connection: CloudConnection | undefined;
+  #connectionScope: Scope | undefined;
+  #connectionCount = 0;
+  #lastSubscriptions: string | undefined;
+  #everConnected = false;
+  #ending: Promise<void> | undefined;
+
+  constructor(config: TpaSessionConfig) {
+    if (!config.packageName) throw new TypeError('TpaSession needs a packageName');
+    this.#config = config;
+    this.packageName = config.packageName;
+    this.#userId = config.userId;
+    this.#reconnect = config.reconnect === false ? false : { ...DEFAULT_RECONNECT, ...config.reconnect };
+    this.logger = childLogger(config.logger ?? silentLogger, { packageName: config.packageName });
+    this.scope = new Scope({
+      name: `session ${config.packageName}`,
+      cleanupTimeoutMs: config.cleanupTimeoutMs ?? DEFAULTS.cleanupTimeoutMs,
+      onError: (error) => this.events.emitError(error),
+    });
+    this.events = new EventManager({ logger: this.logger, onSubscriptionsChanged: (streams) => this.#syncSubscriptions(streams) });
+    this.layouts = new LayoutManager({
+      packageName: config.packageName,
+      sessionId: () => this.#sessionId,
+      send: (message) => this.#send(message),
+      logger: this.logger,
+    });
+    this.scope.add(() => this.events.dispose());
+    if (config.parentScope) {
+      // The parent ends the session (and waits for it); a session that ends first leaves the parent.
+      const detach = config.parentScope.onClose((reason) => this.disconnect(reason as SessionEndReason));
+      this.scope.add(detach);
+    }
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  get sessionId(): string | undefined {
+    return this.#sessionId;
+  }
+
+  get userId(): string | undefined {
+    return this.#userId;
+  }
+
+  /** Aborted when the session ends; pass it to `fetch` and friends. */
+  get signal(): AbortSignal {
+    return this.scope.signal;
+  }
+
+  /** How the session ended, once it did. */
+  get endReason(): SessionEndReason | undefined {
+    return this.scope.closeReason as SessionEndReason | undefined;
+  }
+
+  /**
+   * Opens the socket, sends `tpa_connection_init` and resolves once the cloud acknowledged it
+   * (settings are then in `session.settings`). Rejects with a {@link SessionError}:
+   * `AUTH_REJECTED` (close 1008 or a refusal), `CONNECTION_FAILED`, `CONNECT_TIMEOUT`, or
+   * `SESSION_CLOSED`; a session that failed to connect has ended and cleaned up.
+   */
+  async connect(sessionId: string): Promise<void> {
+    if (this.#state !== 'idle') {
+      const code = this.#state === 'closing' || this.#state === 'closed' ? 'SESSION_CLOSED' : 'INVALID_STATE';
+      throw new SessionError(code, `connect() needs an idle session; this one is ${this.#state}`, { sessionId: this.#sessionId });
+    }
+    this.#sessionId = sessionId;
+    this.#userId ??= userIdFromSessionId(sessionId, this.packageName);
+    this.#state = 'connecting';
+    this.logger.debug({ sessionId, url: this.#url }, 'connecting');
+    try {
+      await this.#openConnection(false);
+    } catch (error) {
+      await this.#end({ kind: 'connect_failed', message: error instanceof Error ? error.message : String(error), cause: error }, false);
+      throw error;
+    }
+  }
+
+  /**
+   * Ends the session: closes the socket with 1000, runs every cleanup once (last registered
+   * first), and resolves when they are done. Safe to call any number of times.
+   */
+  disconnect(reason: SessionEndReason = { kind: 'disconnected', message: 'disconnected by the app' }): Promise<void> {
+    return this.#end(reason, true);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.disconnect();
+  }
+
+  // The seed's resource API, kept exactly.
+
+  /** Subscribes to a stream without a handler. */
+  subscribe(stream: string): void {
+    this.events.subscribe(stream);
+  }
+
+  unsubscribe(stream: string): void {
+    this.events.unsubscribe(stream);
+  }
+
+  /** Takes ownership of a timer made elsewhere: it is cleared when the session ends. */
+  registerTimer<T extends TimerHandle>(timer: T): T {
+    return this.scope.add(timer);
+  }
+
+  /** Runs `cleanup(reason)` when the session ends; the returned disposer unregisters it. */
+  registerCleanup(cleanup: (reason: SessionEndReason) => unknown): Disposer {
+    return this.scope.onClose(cleanup as (reason: ScopeCloseReason) => unknown);
+  }
+
+  /** Registers a handler by event name (a stream, or `connected`/`disconnected`/`error`/`settings_update`). */
+  registerEventHandler(event: string, handler: (...args: never[]) => unknown): Disposer {
+    return this.events.register(event, handler);
+  }
+
+  /** Takes ownership of any resource (a disposable, a function, an AbortController, a timer). */
+  own<T extends Resource>(resource: T): T {
+    return this.scope.add(resource);
+  }
+
+  /** A `setTimeout` that dies with the session; a throwing callback becomes an `error` event. */
+  setTimeout<A extends unknown[]>(callback: (...args: A) => unknown, ms?: number, ...args: A): TimerHandle {
+    return this.scope.setTimeout(callback, ms, ...args);
+  }
+
+  /** A `setInterval` that dies with the session. */
+  setInterval<A extends unknown[]>(callback: (...args: A) => unknown, ms?: number, ...args: A): TimerHandle {
+    return this.scope.setInterval(callback, ms, ...args);
+  }
+
+  clearTimeout(timer: TimerHandle | undefined): void {
+    this.scope.clearTimer(timer);
+  }
+
+  clearInterval(timer: TimerHandle | undefined): void {
+    this.scope.clearTimer(timer);
+  }
+
+  // Internals
+
+  get #url(): string {
+    return this.#config.augmentOSWebsocketUrl ?? DEFAULT_CLOUD_WEBSOCKET_URL;
+  }
+
+  async #openConnection(reconnected: boolean): Promise<void> {
+    const sessionId = this.#sessionId as string;
+    const scope = this.scope.child(`connection ${++this.#connectionCount}`);
+    const connection = new CloudConnection({
+      url: this.#url,
+      sessionId,
+      scope,
+      logger: this.logger,
+      watchdogTimeoutMs: this.#config.watchdogTimeoutMs ?? DEFAULTS.watchdogTimeoutMs,
+      maxMessageBytes: this.#config.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      onMessage: (message) => this.#onMessage(message),
+      onBinary: (data) => this.events.dispatchAudio(data),
+      onProtocolError: (error) => this.#onProtocolError(error),
+      onLost: (loss) => void this.#onLost(connection, loss),
+    });
+    try {
+      const init = buildConnectionInit({ packageName: this.packageName, sessionId, apiKey: this.#config.apiKey });
+      const ack = await connection.open(init, this.#config.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs);
+      if (!this.scope.isOpen) throw new SessionError('SESSION_CLOSED', 'the session ended while connecting', { sessionId });
+      this.#connection = connection;
+      this.#connectionScope = scope;
+      this.#state = 'connected';
+      this.#everConnected = true;
+      this.#lastSubscriptions = undefined;
+      this.settings.replace(ack.settings ?? []);
+      this.logger.info({ sessionId, reconnected }, 'connected');
+      this.#syncSubscriptions(this.events.subscriptions());
+      this.events.emitConnected(this.settings.all(), { reconnected });
+    } catch (error) {
+      await scope.close({ kind: 'connect_failed' });
+      throw error;
+    }
+  }
+
+  #onMessage(message: CloudToTpaMessage): void {
+    switch (message.type) {
+      case CloudToTpaMessageType.DATA_STREAM:
+        this.events.dispatchStream(message.streamType, message.data);
+        return;
+      case CloudToTpaMessageType.SETTINGS_UPDATE: {
+        const { previous, current } = this.settings.replace(message.settings);
+        this.events.emitSettingsUpdate(this.settings.all(), previous, current);
+        return;
+      }
+      case CloudToTpaMessageType.CONNECTION_ERROR:
+      case CloudToTpaMessageType.TPA_CONNECTION_ERROR:
+        this.events.emitError(new SessionError('CLOUD_ERROR', `the cloud reported an error: ${message.message}`, { sessionId: this.#sessionId }));
+        return;
+      case CloudToTpaMessageType.APP_STOPPED:
+        void this.#end({ kind: 'stopped_by_user', message: message.message ?? message.reason }, true);
+        return;
+      case CloudToTpaMessageType.CONNECTION_ACK:
+        this.logger.debug('duplicate tpa_connection_ack ignored');
+        return;
+    }
+  }
+
+  #onProtocolError(error: ProtocolError): void {
+    if (error.code === 'UNKNOWN_TYPE' && error.messageType && LATER_DIALECT_CLOUD_TO_TPA_TYPES.includes(error.messageType)) {
+      this.logger.debug({ type: error.messageType }, 'later-dialect message not handled by this SDK; ignored');
+      return;
+    }
+    this.events.emitError(error);
+  }
+
+  async #onLost(connection: CloudConnection, loss: ConnectionLoss): Promise<void> {
+    if (connection !== this.#connection || !this.scope.isOpen) return;
+    this.#connection = undefined;
+    const lostScope = this.#connectionScope;
+    this.#connectionScope = undefined;
+    await lostScope?.close({ kind: 'connection_lost' });
+    if (isFinalClose(loss.code, loss.reason) && !loss.stale) {
+      const kind: SessionEndKind = loss.reason === CloseReason.APP_STOPPED ? 'stopped_by_user' : 'cloud_closed';
+      await this.#end({ kind, message: `closed by the cloud: ${loss.code} ${loss.reason}`.trim() }, false, loss);
+      return;
+    }
+    this.logger.warn({ code: loss.code, reason: loss.reason, stale: loss.stale }, 'connection lost');
+    if (!this.#reconnect) {
+      await this.#end({ kind: 'connection_lost', message: `connection lost: ${loss.code}` }, false, loss);
+      return;
+    }
+    this.#state = 'reconnecting';
+    this.events.emitDisconnected({ code: loss.code, reason: loss.reason, willReconnect: true });
+    await this.#reconnectLoop(this.#reconnect, loss);
+  }
+
+  async #reconnectLoop(policy: Required<ReconnectOptions>, loss: ConnectionLoss): Promise<void> {
+    const deadline = Date.now() + policy.deadlineMs;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+      const wait = backoffDelay(attempt, policy);
+      if (Date.now() + wait > deadline) break;
+      try {
+        await delay(wait, undefined, { signal: this.scope.signal });
+      } catch {
+        return; // the session ended while waiting
+      }
+      if (!this.scope.isOpen) return;
+      try {
+        this.logger.info({ attempt }, 'reconnecting');
+        await this.#openConnection(true);
+        return;
+      } catch (error) {
+        lastError = error;
+        if (!this.scope.isOpen) return;
+        this.logger.warn({ attempt, err: error }, 'reconnect attempt failed');
+        if (error instanceof SessionError && error.code === 'AUTH_REJECTED') break;
+      }
+    }
+    const failure = new SessionError('RECONNECT_FAILED', `could not reconnect to ${this.#url}; the session ended`, {
+      sessionId: this.#sessionId,
+      closeCode: loss.code,
+      closeReason: loss.reason,
+      cause: lastError,
+    });
+    this.events.emitError(failure);
+    await this.#end({ kind: 'connection_lost', message: failure.message, cause: failure }, false, loss);
+  }
+
+  #send(message: object): boolean {
+    return this.#state === 'connected' && this.#connection !== undefined && this.#connection.send(message);
+  }
+
+  #syncSubscriptions(streams: readonly string[]): void {
+    if (this.#state !== 'connected' || !this.#sessionId) return;
+    const key = streams.join('\n');
+    if (key === this.#lastSubscriptions) return;
+    if (this.#send(buildSubscriptionUpdate(this.packageName, this.#sessionId, streams))) this.#lastSubscriptions = key;
+  }
+
+  /**
+   * The one way a session ends. `graceful` closes a live socket with 1000 first. The
+   * `disconnected` event goes out while handlers are still registered, then the scope closes.
+   */
+  #end(reason: SessionEndReason, graceful: boolean, loss?: ConnectionLoss): Promise<void> {
+    this.#ending ??= (async () => {
+      this.#state = 'closing';
+      const connection = this.#connection;
+      this.#connection = undefined;
+      if (graceful && connection) {
+        await connection.close(CloseCode.NORMAL, 'TPA disconnected', this.#config.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs);
+      }
+      if (this.#everConnected) {
+        this.events.emitDisconnected({ code: loss?.code ?? CloseCode.NORMAL, reason: loss?.reason ?? reason.message ?? reason.kind, willReconnect: false });
+      }
+      this.logger.info({ sessionId: this.#sessionId, reason: reason.kind }, 'session ended');
+      await this.scope.close(reason);
+      this.#state = 'closed';
+    })();
+    return this.#ending;
+  }
+}
