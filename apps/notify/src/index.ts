@@ -1,1 +1,21 @@
-export {};
+/**
+ * Notify: phone notifications on AugmentOS glasses. The formatting, settings, queue and display
+ * loop; the server that runs them on SDK sessions is built on these.
+ */
+export { ELLIPSIS, LINE_WIDTH, MAX_NOTIFICATION_CHARS, foldSeparators, formatNotification, truncate, wrapLines } from './format.js';
+export type { NotificationText } from './format.js';
+export {
+  DEFAULT_NOTIFY_SETTINGS,
+  NOTIFY_TPA_CONFIG,
+  NotifySettingKey,
+  NotifySettingsSchema,
+  parseBlocklist,
+  readNotifySettings,
+} from './settings.js';
+export type { NotifySettings, ReadNotifySettingsResult } from './settings.js';
+export { NotificationQueue, hasExpired, isBlockedApp, isSameNotification } from './notification-queue.js';
+export type { EnqueueRules, QueuedNotification, TakeNextResult } from './notification-queue.js';
+export { EXPIRY_DISPLAY_DURATIONS, NotificationManager } from './notification-manager.js';
+export type { DismissOutcome, NotificationManagerOptions, NotifyDisplayPort, ReceiveOutcome } from './notification-manager.js';
+export { displayPortFor, startNotify } from './session-wiring.js';
+export type { NotifySession } from './session-wiring.js';

@@ -101,7 +101,7 @@ export class TpaSession implements AsyncDisposable {
   #connection: CloudConnection | undefined;
   #connectionScope: Scope | undefined;
   #connectionCount = 0;
-  #lastSubscriptions: string | undefined;
+  #lastSubscriptions = '';
   #everConnected = false;
   #ending: Promise<void> | undefined;
 
@@ -267,7 +267,7 @@ export class TpaSession implements AsyncDisposable {
       this.#connectionScope = scope;
       this.#state = 'connected';
       this.#everConnected = true;
-      this.#lastSubscriptions = undefined;
+      this.#lastSubscriptions = ''; // a new connection starts with no subscriptions on the cloud side
       this.settings.replace(ack.settings ?? []);
       this.logger.info({ sessionId, reconnected }, 'connected');
       this.#syncSubscriptions(this.events.subscriptions());

@@ -1,0 +1,69 @@
+/**
+ * Connects a {@link NotificationManager} to a session. Written against the few members of the
+ * SDK session that Notify uses, so that the server's `onSession` is a single call and this file
+ * needs no SDK class.
+ */
+import type { Logger } from '@tpa/sdk/logging';
+import { ViewType, type AppSetting, type NotificationDismissed, type PhoneNotification } from '@tpa/sdk/protocol';
+import { NotificationManager, type NotifyDisplayPort } from './notification-manager.js';
+import { readNotifySettings, type NotifySettings } from './settings.js';
+
+/** The members of an SDK session that Notify uses. A `TpaSession` has them all. */
+export interface NotifySession {
+  readonly layouts: {
+    showTextWall(text: string, options: { view: ViewType; durationMs: number }): boolean;
+    clearView(options: { view: ViewType }): boolean;
+  };
+  readonly events: {
+    onPhoneNotifications(handler: (notification: PhoneNotification) => void): unknown;
+    onNotificationDismissed(handler: (dismissal: NotificationDismissed) => void): unknown;
+    onSettingsUpdate(handler: (settings: AppSetting[]) => void): unknown;
+  };
+  /** The settings from the connection ack. */
+  readonly settings: readonly AppSetting[];
+  readonly logger: Logger;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The session's main view and timers as a {@link NotifyDisplayPort}. */
+export function displayPortFor(session: NotifySession): NotifyDisplayPort {
+  return {
+    showText: (text, durationMs) => session.layouts.showTextWall(text, { view: ViewType.MAIN, durationMs }),
+    clear: () => session.layouts.clearView({ view: ViewType.MAIN }),
+    setTimeout: (fn, ms) => session.setTimeout(fn, ms),
+    clearTimeout: (handle) => session.clearTimeout(handle),
+    now: () => Date.now(),
+  };
+}
+
+function readAndReport(settings: readonly AppSetting[], logger: Logger): NotifySettings {
+  const result = readNotifySettings(settings);
+  for (const warning of result.warnings) logger.warn(warning);
+  return result.settings;
+}
+
+/**
+ * Runs Notify on a session: notifications in, text walls out, dismissals and settings honoured.
+ * Everything it registers belongs to the session, so nothing needs undoing when the session ends.
+ *
+ * @example
+ * ```ts
+ * class NotifyServer extends TpaServer {
+ *   protected override onSession(session: TpaSession): void {
+ *     startNotify(session);
+ *   }
+ * }
+ * ```
+ */
+export function startNotify(session: NotifySession): NotificationManager {
+  const manager = new NotificationManager({
+    port: displayPortFor(session),
+    settings: readAndReport(session.settings, session.logger),
+    logger: session.logger,
+  });
+  session.events.onPhoneNotifications((notification) => manager.receive(notification));
+  session.events.onNotificationDismissed((dismissal) => manager.dismiss(dismissal.notificationId));
+  session.events.onSettingsUpdate((settings) => manager.updateSettings(readAndReport(settings, session.logger)));
+  return manager;
+}
