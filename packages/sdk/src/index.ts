@@ -5,3 +5,4 @@ export * from './resources/index.js';
 export * from './events/index.js';
 export * from './layouts/index.js';
 export * from './session/index.js';
+export * from './server/index.js';

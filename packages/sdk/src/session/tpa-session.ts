@@ -11,6 +11,7 @@ import {
   LATER_DIALECT_CLOUD_TO_TPA_TYPES,
   type ProtocolError,
   userIdFromSessionId,
+  type AppSetting,
   type CloudToTpaMessage,
 } from '../protocol/index.js';
 import { childLogger, silentLogger, type Logger } from '../logging/index.js';
@@ -189,6 +190,12 @@ export class TpaSession implements AsyncDisposable {
     await this.disconnect();
   }
 
+  /** Replaces the settings and fires the settings events, as a `settings_update` from the cloud does. */
+  applySettings(settings: readonly AppSetting[]): void {
+    const { previous, current } = this.settings.replace(settings);
+    this.events.emitSettingsUpdate(this.settings.all(), previous, current);
+  }
+
   // The seed's resource API, kept exactly.
 
   /** Subscribes to a stream without a handler. */
@@ -283,11 +290,9 @@ export class TpaSession implements AsyncDisposable {
       case CloudToTpaMessageType.DATA_STREAM:
         this.events.dispatchStream(message.streamType, message.data);
         return;
-      case CloudToTpaMessageType.SETTINGS_UPDATE: {
-        const { previous, current } = this.settings.replace(message.settings);
-        this.events.emitSettingsUpdate(this.settings.all(), previous, current);
+      case CloudToTpaMessageType.SETTINGS_UPDATE:
+        this.applySettings(message.settings);
         return;
-      }
       case CloudToTpaMessageType.CONNECTION_ERROR:
       case CloudToTpaMessageType.TPA_CONNECTION_ERROR:
         this.events.emitError(new SessionError('CLOUD_ERROR', `the cloud reported an error: ${message.message}`, { sessionId: this.#sessionId }));

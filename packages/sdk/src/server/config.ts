@@ -1,0 +1,59 @@
+import type { Logger } from '../logging/index.js';
+import type { TpaConfig } from '../protocol/index.js';
+import type { TpaSessionConfig } from '../session/index.js';
+
+export interface TpaServerConfig {
+  readonly packageName: string;
+  readonly apiKey: string;
+  /** Default 7010; 0 picks a free port. */
+  readonly port?: number;
+  /** The interface to listen on. Default: every interface (Node's default). */
+  readonly host?: string;
+  /** The cloud's socket URL, used when a session_request names none. Default: the public cloud. */
+  readonly augmentOSWebsocketUrl?: string;
+  /** Serve this folder statically (and its `tpa_config.json` unless `tpaConfig` is given). */
+  readonly publicDir?: string;
+  /** Served at `GET /tpa_config.json`; validated when the server is made. */
+  readonly tpaConfig?: TpaConfig;
+  /** Serve `GET /health`. Default true. */
+  readonly healthCheck?: boolean;
+  /** Default: silent. */
+  readonly logger?: Logger;
+  /**
+   * Socket URLs (their origins) that a session_request may name besides the configured cloud's.
+   * A request naming any other is refused with 403 before any connection, so the API key never
+   * reaches it. Loopback is trusted when the configured cloud is on loopback.
+   */
+  readonly trustedWebsocketUrls?: readonly string[];
+  /** When set, webhooks (and `POST /settings`) must carry a valid HMAC signature, else 401. */
+  readonly webhookSecret?: string;
+  /** How far a signature's time may be from now. Default 5 minutes. */
+  readonly signatureToleranceMs?: number;
+  /** Largest request body. Default 100 KiB. */
+  readonly maxBodyBytes?: number;
+  /**
+   * Answer a session_request after at most this long even if `onSession` is still running (the
+   * real cloud gives up after 10 s and retries). Default 5 s.
+   */
+  readonly webhookResponseTimeoutMs?: number;
+  /** How long `stop()` waits for sessions and requests before it forces them. Default 10 s. */
+  readonly shutdownTimeoutMs?: number;
+  /** Options for every session (timeouts, reconnect, watchdog). */
+  readonly session?: Omit<Partial<TpaSessionConfig>, 'packageName' | 'apiKey' | 'augmentOSWebsocketUrl' | 'userId' | 'parentScope'>;
+}
+
+export const SERVER_DEFAULTS = {
+  port: 7010,
+  healthCheck: true,
+  maxBodyBytes: 100 * 1024,
+  webhookResponseTimeoutMs: 5_000,
+  shutdownTimeoutMs: 10_000,
+} as const;
+
+/** Where a started server listens. */
+export interface ServerAddress {
+  readonly host: string;
+  readonly port: number;
+  /** `http://<host>:<port>`, with loopback written as 127.0.0.1 when listening on every interface. */
+  readonly url: string;
+}

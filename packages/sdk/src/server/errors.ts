@@ -1,0 +1,22 @@
+import { TpaError } from '../errors.js';
+
+export type ServerErrorCode = 'SERVER_NOT_STARTED' | 'SERVER_STOPPED' | 'LISTEN_FAILED' | 'ON_SESSION_FAILED' | 'ON_STOP_FAILED';
+
+export class ServerError extends TpaError {
+  declare readonly code: ServerErrorCode;
+
+  constructor(code: ServerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** An HTTP error answered as `{status:'error', message}` with its status code. */
+export class HttpError extends TpaError {
+  constructor(
+    readonly status: number,
+    message: string,
+    code = 'HTTP_ERROR',
+  ) {
+    super(code, message);
+  }
+}

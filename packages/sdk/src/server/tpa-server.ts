@@ -1,0 +1,389 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import express, { type Express, type Request, type Response } from 'express';
+import {
+  DEFAULT_CLOUD_WEBSOCKET_URL,
+  HEALTH_PATH,
+  parseSettingsRequest,
+  parseWebhookRequest,
+  SETTINGS_PATH,
+  SIGNATURE_HEADER,
+  SIGNATURE_TIMESTAMP_HEADER,
+  TPA_CONFIG_PATH,
+  TpaConfigSchema,
+  verifyWebhookSignature,
+  WEBHOOK_PATH,
+  webhookSuccess,
+  websocketUrlOf,
+  WebhookRequestType,
+  type HealthResponse,
+  type SessionWebhookRequest,
+  type StopReason,
+  type StopWebhookRequest,
+  type TpaConfig,
+} from '../protocol/index.js';
+import { childLogger, silentLogger, type Logger } from '../logging/index.js';
+import { Scope } from '../resources/index.js';
+import { TpaSession, type SessionEndReason } from '../session/index.js';
+import { SERVER_DEFAULTS, type ServerAddress, type TpaServerConfig } from './config.js';
+import { ServerError } from './errors.js';
+import { asyncRoute, jsonErrorHandler, notFound, rawBody, sendError } from './http-json.js';
+import { SessionRegistry, type RegisteredSession } from './session-registry.js';
+import { TrustedSocketUrls } from './trusted-urls.js';
+
+type ServerState = 'created' | 'starting' | 'listening' | 'stopping' | 'stopped';
+
+interface WebhookOutcome {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+const success = (message?: string): WebhookOutcome => ({ status: 200, body: webhookSuccess(message) });
+const failure = (status: number, message: string, extra: Record<string, unknown> = {}): WebhookOutcome => ({
+  status,
+  body: { status: 'error', message, ...extra },
+});
+
+let warnedAddCleanupHandler = false;
+
+/**
+ * A TPA server: answers the cloud's webhooks, runs one {@link TpaSession} per user session, and
+ * owns them all. Subclass it and override `onSession`; everything the session makes is cleaned up
+ * when it ends, for whatever reason, with no code of yours.
+ *
+ * @example
+ * ```ts
+ * class ClockApp extends TpaServer {
+ *   protected override async onSession(session: TpaSession): Promise<void> {
+ *     session.setInterval(() => session.layouts.showTextWall(new Date().toLocaleTimeString()), 1_000);
+ *   }
+ * }
+ * const server = new ClockApp({ packageName: 'com.example.clock', apiKey: process.env.API_KEY! });
+ * await server.start();
+ * stopOnSignals(server);
+ * ```
+ */
+export class TpaServer implements AsyncDisposable {
+  readonly packageName: string;
+  readonly logger: Logger;
+  readonly #config: TpaServerConfig;
+  readonly #cloudUrl: string;
+  readonly #trusted: TrustedSocketUrls;
+  readonly #tpaConfig: TpaConfig | undefined;
+  readonly #app: Express;
+  /** Owns every session (each ends when it closes) and the deprecated cleanup handlers. */
+  readonly #scope: Scope;
+  readonly #registry = new SessionRegistry();
+  readonly #starting = new Map<string, Promise<WebhookOutcome>>();
+  #http: Server | undefined;
+  #state: ServerState = 'created';
+  #startedAt = Date.now();
+  #stopping: Promise<void> | undefined;
+
+  constructor(config: TpaServerConfig) {
+    if (!config.packageName) throw new TypeError('TpaServer needs a packageName');
+    if (!config.apiKey) throw new TypeError('TpaServer needs an apiKey');
+    this.#config = config;
+    this.packageName = config.packageName;
+    this.logger = childLogger(config.logger ?? silentLogger, { packageName: config.packageName });
+    this.#cloudUrl = config.augmentOSWebsocketUrl ?? DEFAULT_CLOUD_WEBSOCKET_URL;
+    this.#trusted = new TrustedSocketUrls(this.#cloudUrl, config.trustedWebsocketUrls);
+    this.#tpaConfig = config.tpaConfig ? TpaConfigSchema.parse(config.tpaConfig) : undefined;
+    this.#scope = new Scope({ name: `server ${config.packageName}`, onError: (error) => this.logger.error({ err: error }, error.message) });
+    this.#app = this.#createApp();
+  }
+
+  /** The Express app, to add routes of your own before `start()`. */
+  getExpressApp(): Express {
+    return this.#app;
+  }
+
+  get sessionCount(): number {
+    return this.#registry.size;
+  }
+
+  getSession(sessionId: string): TpaSession | undefined {
+    return this.#registry.get(sessionId)?.session;
+  }
+
+  getSessions(): TpaSession[] {
+    return [...this.#registry.values()].map((entry) => entry.session);
+  }
+
+  /** Starts listening; resolves with the bound address. */
+  async start(): Promise<ServerAddress> {
+    if (this.#state !== 'created') throw new ServerError(this.#state === 'stopped' || this.#state === 'stopping' ? 'SERVER_STOPPED' : 'LISTEN_FAILED', `start() needs a new server; this one is ${this.#state}`);
+    this.#state = 'starting';
+    // Added last so that routes an app adds with getExpressApp() come first.
+    this.#app.use(notFound);
+    this.#app.use(jsonErrorHandler(this.logger, this.#config.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes));
+    const http = createServer(this.#app);
+    this.#http = http;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error): void => {
+        this.#state = 'stopped';
+        reject(new ServerError('LISTEN_FAILED', `could not listen on ${this.#config.host ?? '*'}:${this.#config.port ?? SERVER_DEFAULTS.port}: ${error.message}`, { cause: error }));
+      };
+      http.once('error', onError);
+      http.listen(this.#config.port ?? SERVER_DEFAULTS.port, this.#config.host, () => {
+        http.off('error', onError);
+        resolve();
+      });
+    });
+    this.#state = 'listening';
+    this.#startedAt = Date.now();
+    const address = this.address as ServerAddress;
+    this.logger.info({ url: address.url }, 'listening');
+    return address;
+  }
+
+  /** Where the server listens, once started. */
+  get address(): ServerAddress | undefined {
+    const info = this.#http?.address() as AddressInfo | null | undefined;
+    if (!info) return undefined;
+    const host = info.address === '::' || info.address === '0.0.0.0' ? '127.0.0.1' : info.address.includes(':') ? `[${info.address}]` : info.address;
+    return { host: info.address, port: info.port, url: `http://${host}:${info.port}` };
+  }
+
+  /**
+   * Stops gracefully, in two phases: stop taking webhooks and new connections; then end every
+   * session (awaiting their cleanups, each bounded) and close the HTTP server, forcing what is
+   * left after `shutdownTimeoutMs`. Never calls `process.exit`. Safe to call more than once.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  /**
+   * Called for each new session once it is connected. Register handlers, timers and state on
+   * `session`; all of it ends with the session. A throw ends the session and answers 500.
+   */
+  protected async onSession(_session: TpaSession, _sessionId: string, _userId: string): Promise<void> {}
+
+  /** Called after a stop_request ended the session (it has been cleaned up already). */
+  protected async onStop(_sessionId: string, _userId: string, _reason: StopReason): Promise<void> {}
+
+  /**
+   * @deprecated Since 2.0: everything a session makes is cleaned up with it, and `stop()` ends
+   * every session. Use `session.registerCleanup` for per-session work. This still runs `handler`
+   * when the server stops, for one major version, and warns once.
+   */
+  addCleanupHandler(handler: () => unknown): void {
+    if (!warnedAddCleanupHandler) {
+      warnedAddCleanupHandler = true;
+      process.emitWarning('TpaServer.addCleanupHandler() is deprecated: sessions clean up after themselves; use session.registerCleanup() for per-session work.', {
+        type: 'DeprecationWarning',
+        code: 'TPA_ADD_CLEANUP_HANDLER',
+      });
+    }
+    this.#scope.add(() => handler());
+  }
+
+  #createApp(): Express {
+    const app = express();
+    app.disable('x-powered-by');
+    const maxBody = this.#config.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes;
+    const raw = express.raw({ type: () => true, limit: maxBody });
+    app.post(WEBHOOK_PATH, raw, asyncRoute((req, res) => this.#onWebhook(req, res), this.logger));
+    app.post(SETTINGS_PATH, raw, asyncRoute((req, res) => this.#onSettings(req, res), this.logger));
+    if (this.#config.healthCheck ?? SERVER_DEFAULTS.healthCheck) {
+      app.get(HEALTH_PATH, (_req, res) => {
+        const body: HealthResponse = {
+          status: 'healthy',
+          app: this.packageName,
+          activeSessions: this.#registry.size,
+          uptimeSeconds: Math.round((Date.now() - this.#startedAt) / 1000),
+        };
+        res.json(body);
+      });
+    }
+    app.get(TPA_CONFIG_PATH, asyncRoute((_req, res) => this.#onTpaConfig(res), this.logger));
+    if (this.#config.publicDir) app.use(express.static(this.#config.publicDir));
+    return app;
+  }
+
+  async #onTpaConfig(res: Response): Promise<void> {
+    if (this.#tpaConfig) {
+      res.json(this.#tpaConfig);
+      return;
+    }
+    if (this.#config.publicDir) {
+      const text = await readFile(join(this.#config.publicDir, 'tpa_config.json'), 'utf8').catch(() => undefined);
+      if (text !== undefined) {
+        res.type('application/json').send(text);
+        return;
+      }
+    }
+    sendError(res, 404, 'this app serves no tpa_config.json');
+  }
+
+  /** `true` if the request may go on; otherwise the 401 was sent. */
+  #checkSignature(req: Request, res: Response): boolean {
+    const secret = this.#config.webhookSecret;
+    if (!secret) return true;
+    const check = verifyWebhookSignature(
+      secret,
+      rawBody(req),
+      { signature: req.get(SIGNATURE_HEADER), timestamp: req.get(SIGNATURE_TIMESTAMP_HEADER) },
+      this.#config.signatureToleranceMs === undefined ? {} : { toleranceMs: this.#config.signatureToleranceMs },
+    );
+    if (check.ok) return true;
+    this.logger.warn({ reason: check.reason, path: req.path }, 'refused a request with a bad signature');
+    sendError(res, 401, check.message);
+    return false;
+  }
+
+  async #onWebhook(req: Request, res: Response): Promise<void> {
+    if (this.#state !== 'listening') {
+      sendError(res, 503, 'the server is shutting down');
+      return;
+    }
+    if (!this.#checkSignature(req, res)) return;
+    const parsed = parseWebhookRequest(rawBody(req), { maxBytes: this.#config.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes });
+    if (!parsed.ok) {
+      this.logger.warn({ code: parsed.error.code }, `refused a webhook: ${parsed.error.message}`);
+      sendError(res, 400, parsed.error.message, { code: parsed.error.code });
+      return;
+    }
+    const request = parsed.value;
+    const outcome = request.type === WebhookRequestType.SESSION_REQUEST ? await this.#onSessionRequest(request) : await this.#onStopRequest(request);
+    res.status(outcome.status).json(outcome.body);
+  }
+
+  #onSessionRequest(request: SessionWebhookRequest): Promise<WebhookOutcome> {
+    const url = websocketUrlOf(request) ?? this.#cloudUrl;
+    if (!this.#trusted.trusts(url)) {
+      this.logger.warn({ sessionId: request.sessionId, url }, 'refused a session_request naming an untrusted socket URL');
+      return Promise.resolve(failure(403, `untrusted socket URL ${url}: this server only connects to ${this.#trusted.describe()}`));
+    }
+    const inFlight = this.#starting.get(request.sessionId);
+    if (inFlight) {
+      this.logger.info({ sessionId: request.sessionId }, 'session_request retried while the first is in flight; sharing its outcome');
+      return inFlight;
+    }
+    const outcome = this.#startSession(request, url).finally(() => {
+      if (this.#starting.get(request.sessionId) === outcome) this.#starting.delete(request.sessionId);
+    });
+    this.#starting.set(request.sessionId, outcome);
+    return outcome;
+  }
+
+  async #startSession(request: SessionWebhookRequest, url: string): Promise<WebhookOutcome> {
+    const { sessionId, userId } = request;
+    const existing = this.#registry.get(sessionId);
+    if (existing) {
+      this.logger.info({ sessionId }, 'a new session_request for a live session: ending the old one first');
+      await existing.session.disconnect({ kind: 'replaced', message: 'replaced by a new session with the same id' });
+    }
+    if (this.#state !== 'listening') return failure(503, 'the server is shutting down');
+    const session = new TpaSession({
+      ...this.#config.session,
+      packageName: this.packageName,
+      apiKey: this.#config.apiKey,
+      augmentOSWebsocketUrl: url,
+      userId,
+      logger: childLogger(this.logger, { sessionId }),
+      parentScope: this.#scope,
+    });
+    const entry: RegisteredSession = { session, sessionId, userId, startedAt: Date.now() };
+    this.#registry.add(entry);
+    session.registerCleanup(() => this.#registry.remove(sessionId, session));
+    this.logger.info({ sessionId, userId }, 'session requested');
+    try {
+      await session.connect(sessionId);
+    } catch (error) {
+      this.logger.error({ err: error, sessionId }, 'session could not connect');
+      const code = error instanceof Error && 'code' in error ? String(error.code) : 'CONNECTION_FAILED';
+      return failure(500, 'Failed to connect', { code });
+    }
+    return this.#runOnSession(session, sessionId, userId);
+  }
+
+  async #runOnSession(session: TpaSession, sessionId: string, userId: string): Promise<WebhookOutcome> {
+    const running = (async () => this.onSession(session, sessionId, userId))();
+    const limitMs = this.#config.webhookResponseTimeoutMs ?? SERVER_DEFAULTS.webhookResponseTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const slow = new Promise<'slow'>((resolve) => {
+      timer = setTimeout(() => resolve('slow'), limitMs);
+    });
+    const endOnFailure = async (error: unknown): Promise<void> => {
+      const failed = new ServerError('ON_SESSION_FAILED', `onSession failed for ${sessionId}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      this.logger.error({ err: failed, sessionId }, failed.message);
+      await session.disconnect({ kind: 'error', message: failed.message, cause: failed });
+    };
+    try {
+      const result = await Promise.race([running.then(() => 'done' as const), slow]);
+      if (result === 'slow') {
+        this.logger.warn({ sessionId, limitMs }, 'onSession is still running; answering the webhook now so the cloud does not retry');
+        running.catch(endOnFailure);
+        return success('session started; onSession still running');
+      }
+      return success();
+    } catch (error) {
+      await endOnFailure(error);
+      return failure(500, 'onSession failed', { code: 'ON_SESSION_FAILED' });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #onStopRequest(request: StopWebhookRequest): Promise<WebhookOutcome> {
+    const { sessionId, userId, reason } = request;
+    const entry = this.#registry.get(sessionId);
+    if (entry) {
+      const end: SessionEndReason = { kind: 'stopped_by_user', message: `stop_request: ${reason}` };
+      await entry.session.disconnect(end);
+    }
+    try {
+      await this.onStop(sessionId, userId, reason);
+    } catch (error) {
+      this.logger.error({ err: new ServerError('ON_STOP_FAILED', `onStop failed for ${sessionId}`, { cause: error }), sessionId }, 'onStop failed');
+    }
+    return success(entry ? 'session stopped' : 'no such session; nothing to stop');
+  }
+
+  async #onSettings(req: Request, res: Response): Promise<void> {
+    if (!this.#checkSignature(req, res)) return;
+    const parsed = parseSettingsRequest(rawBody(req));
+    if (!parsed.ok) {
+      sendError(res, 400, parsed.error.message, { code: parsed.error.code });
+      return;
+    }
+    const sessions = this.#registry.ofUser(parsed.value.userIdForSettings);
+    for (const entry of sessions) entry.session.applySettings(parsed.value.settings);
+    res.json({ status: 'success', message: `settings applied to ${sessions.length} session(s)`, sessionsUpdated: sessions.length });
+  }
+
+  async #stop(): Promise<void> {
+    const previous = this.#state;
+    this.#state = 'stopping';
+    this.logger.info({ sessions: this.#registry.size }, 'stopping');
+    const http = this.#http;
+    const closed = http && previous !== 'created' ? new Promise<void>((resolve) => http.close(() => resolve())) : Promise.resolve();
+    http?.closeIdleConnections();
+    const limitMs = this.#config.shutdownTimeoutMs ?? SERVER_DEFAULTS.shutdownTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), limitMs);
+    });
+    try {
+      const ended = await Promise.race([this.#scope.close({ kind: 'server_shutdown', message: 'the server is stopping' }).then(() => 'ok' as const), deadline]);
+      if (ended === 'late') this.logger.warn({ limitMs }, 'sessions did not all end in time; forcing the shutdown');
+      http?.closeIdleConnections();
+      const done = await Promise.race([closed.then(() => 'ok' as const), deadline]);
+      if (done === 'late') http?.closeAllConnections();
+      await closed;
+    } finally {
+      clearTimeout(timer);
+      this.#state = 'stopped';
+    }
+    this.logger.info('stopped');
+  }
+}
