@@ -19,3 +19,6 @@ export { EXPIRY_DISPLAY_DURATIONS, NotificationManager } from './notification-ma
 export type { DismissOutcome, NotificationManagerOptions, NotifyDisplayPort, ReceiveOutcome } from './notification-manager.js';
 export { displayPortFor, startNotify } from './session-wiring.js';
 export type { NotifySession } from './session-wiring.js';
+export { NotifyServer, WELCOME_DURATION_MS } from './notify-server.js';
+export { DEFAULT_PACKAGE_NAME, DEFAULT_PORT, NotifyEnvSchema, notifyConfigFromEnv } from './config.js';
+export type { NotifyEnv, NotifyEnvResult } from './config.js';

@@ -17,10 +17,10 @@ export interface NotifySession {
   readonly events: {
     onPhoneNotifications(handler: (notification: PhoneNotification) => void): unknown;
     onNotificationDismissed(handler: (dismissal: NotificationDismissed) => void): unknown;
-    onSettingsUpdate(handler: (settings: AppSetting[]) => void): unknown;
+    onSettingsUpdate(handler: (settings: readonly AppSetting[]) => void): unknown;
   };
-  /** The settings from the connection ack. */
-  readonly settings: readonly AppSetting[];
+  /** The settings the cloud sent (in the ack, then in each update). */
+  readonly settings: { all(): readonly AppSetting[] };
   readonly logger: Logger;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -59,7 +59,7 @@ function readAndReport(settings: readonly AppSetting[], logger: Logger): NotifyS
 export function startNotify(session: NotifySession): NotificationManager {
   const manager = new NotificationManager({
     port: displayPortFor(session),
-    settings: readAndReport(session.settings, session.logger),
+    settings: readAndReport(session.settings.all(), session.logger),
     logger: session.logger,
   });
   session.events.onPhoneNotifications((notification) => manager.receive(notification));

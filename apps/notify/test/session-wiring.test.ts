@@ -35,7 +35,7 @@ function fakeSession(ackSettings: AppSetting[]) {
       onNotificationDismissed: (handler) => handlers.dismissed.push(handler),
       onSettingsUpdate: (handler) => handlers.settings.push(handler),
     },
-    settings: ackSettings,
+    settings: { all: () => ackSettings },
     logger,
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),

@@ -28,6 +28,11 @@ export interface CloudConnectionOptions {
   /** Silence after which the socket counts as dead; 0 disables the watchdog. */
   readonly watchdogTimeoutMs: number;
   readonly maxMessageBytes: number;
+  /**
+   * Called synchronously with the ack, before `open()` resolves: frames that arrive in the same
+   * read as the ack (a settings_update right behind it) must find its effects already applied.
+   */
+  readonly onAck: (ack: ConnectionAck) => void;
   readonly onMessage: (message: CloudToTpaMessage) => void;
   readonly onBinary: (data: Buffer) => void;
   readonly onProtocolError: (error: ProtocolError) => void;
@@ -107,6 +112,7 @@ export class CloudConnection {
           this.#acked = true;
           scope.clearTimer(connectTimer);
           this.#startWatchdog();
+          this.#options.onAck(message);
           resolve(message);
         } else if (!settled && message.type === CloudToTpaMessageType.TPA_CONNECTION_ERROR) {
           fail(new SessionError('AUTH_REJECTED', `the cloud refused the connection: ${message.message}`, { sessionId }));

@@ -261,6 +261,7 @@ export class TpaSession implements AsyncDisposable {
       logger: this.logger,
       watchdogTimeoutMs: this.#config.watchdogTimeoutMs ?? DEFAULTS.watchdogTimeoutMs,
       maxMessageBytes: this.#config.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      onAck: (ack) => this.settings.replace(ack.settings ?? []),
       onMessage: (message) => this.#onMessage(message),
       onBinary: (data) => this.events.dispatchAudio(data),
       onProtocolError: (error) => this.#onProtocolError(error),
@@ -268,14 +269,13 @@ export class TpaSession implements AsyncDisposable {
     });
     try {
       const init = buildConnectionInit({ packageName: this.packageName, sessionId, apiKey: this.#config.apiKey });
-      const ack = await connection.open(init, this.#config.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs);
+      await connection.open(init, this.#config.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs);
       if (!this.scope.isOpen) throw new SessionError('SESSION_CLOSED', 'the session ended while connecting', { sessionId });
       this.#connection = connection;
       this.#connectionScope = scope;
       this.#state = 'connected';
       this.#everConnected = true;
       this.#lastSubscriptions = ''; // a new connection starts with no subscriptions on the cloud side
-      this.settings.replace(ack.settings ?? []);
       this.logger.info({ sessionId, reconnected }, 'connected');
       this.#syncSubscriptions(this.events.subscriptions());
       this.events.emitConnected(this.settings.all(), { reconnected });

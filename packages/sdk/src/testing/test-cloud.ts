@@ -31,6 +31,8 @@ export interface TestCloudOptions {
   readonly host?: string;
   /** Default 0: a free port chosen by the OS. */
   readonly port?: number;
+  /** Runs right after each ack is sent, in the same tick (to send frames that arrive with it). */
+  readonly afterAck?: (connection: TestCloudConnection) => void;
 }
 
 interface Waiter<T> {
@@ -236,7 +238,9 @@ export class TestCloud implements AsyncDisposable {
       return;
     }
     const ack = (): void => {
-      if (connection.socket.readyState === connection.socket.OPEN) connection.send(buildConnectionAck(init.sessionId, this.#options.settings));
+      if (connection.socket.readyState !== connection.socket.OPEN) return;
+      connection.send(buildConnectionAck(init.sessionId, this.#options.settings));
+      this.#options.afterAck?.(connection);
     };
     if (this.#options.ack === false) {
       // A hanging cloud: never acks.

@@ -65,6 +65,19 @@ describe('connect', () => {
     expect(cloud.openConnections).toHaveLength(0);
   });
 
+  it('applies a settings_update that arrives right behind the ack, in order', async () => {
+    await cloud.close();
+    cloud = await TestCloud.start({
+      settings: [{ type: 'text', key: 'mode', label: 'Mode', value: 'from ack' }],
+      afterAck: (app) => app.sendSettings([{ type: 'text', key: 'mode', label: 'Mode', value: 'from update' }]),
+    });
+    const session = sessionFor(cloud);
+    await session.connect(SESSION_ID);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(session.settings.get('mode')).toBe('from update');
+    await session.disconnect();
+  });
+
   it('waits for a slow ack', async () => {
     await cloud.close();
     cloud = await TestCloud.start({ ackDelayMs: 150 });

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+/** `npm run notify`: runs the Notify server from the environment until SIGINT/SIGTERM. */
+import { createStreamLogger, stopOnSignals } from '@tpa/sdk';
+import { notifyConfigFromEnv } from './config.js';
+import { NotifyServer } from './notify-server.js';
+
+const config = notifyConfigFromEnv(process.env);
+if (!config.ok) {
+  console.error(`Notify cannot start:\n${config.message}`);
+  process.exitCode = 1;
+} else {
+  const logger = createStreamLogger({ level: config.env.LOG_LEVEL });
+  const server = new NotifyServer({ ...config.server, logger });
+  const address = await server.start();
+  console.log(`Notify is listening on ${address.url} (webhook ${address.url}/webhook), cloud ${config.env.CLOUD_URL}`);
+  stopOnSignals(server, { logger });
+}
