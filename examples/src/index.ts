@@ -1,1 +1,2 @@
-export {};
+export { DEMO_PACKAGE, DEMO_SCRIPT, DEMO_USER, startNotifyDemo } from './notify-demo.js';
+export type { DemoStep, NotifyDemo, NotifyDemoOptions } from './notify-demo.js';

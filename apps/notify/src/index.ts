@@ -17,7 +17,7 @@ export { NotificationQueue, hasExpired, isBlockedApp, isSameNotification } from 
 export type { EnqueueRules, QueuedNotification, TakeNextResult } from './notification-queue.js';
 export { EXPIRY_DISPLAY_DURATIONS, NotificationManager } from './notification-manager.js';
 export type { DismissOutcome, NotificationManagerOptions, NotifyDisplayPort, ReceiveOutcome } from './notification-manager.js';
-export { displayPortFor, startNotify } from './session-wiring.js';
+export { HANDOVER_MARGIN_MS, displayPortFor, startNotify } from './session-wiring.js';
 export type { NotifySession } from './session-wiring.js';
 export { NotifyServer, WELCOME_DURATION_MS } from './notify-server.js';
 export { DEFAULT_PACKAGE_NAME, DEFAULT_PORT, NotifyEnvSchema, notifyConfigFromEnv } from './config.js';

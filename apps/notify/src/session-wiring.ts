@@ -26,10 +26,17 @@ export interface NotifySession {
   clearTimeout(handle: unknown): void;
 }
 
+/**
+ * How much longer than its turn each notification is asked to stay. The next one replaces it when
+ * its turn ends; without the margin the cloud's own expiry may win that race and flash an empty
+ * screen between two notifications.
+ */
+export const HANDOVER_MARGIN_MS = 500;
+
 /** The session's main view and timers as a {@link NotifyDisplayPort}. */
 export function displayPortFor(session: NotifySession): NotifyDisplayPort {
   return {
-    showText: (text, durationMs) => session.layouts.showTextWall(text, { view: ViewType.MAIN, durationMs }),
+    showText: (text, durationMs) => session.layouts.showTextWall(text, { view: ViewType.MAIN, durationMs: durationMs + HANDOVER_MARGIN_MS }),
     clear: () => session.layouts.clearView({ view: ViewType.MAIN }),
     setTimeout: (fn, ms) => session.setTimeout(fn, ms),
     clearTimeout: (handle) => session.clearTimeout(handle),

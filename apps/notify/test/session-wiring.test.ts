@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppSetting, NotificationDismissed, PhoneNotification, ViewType } from '@tpa/sdk/protocol';
-import { NotifySettingKey, startNotify, type NotifySession } from '@tpa/notify';
+import { HANDOVER_MARGIN_MS, NotifySettingKey, startNotify, type NotifySession } from '@tpa/notify';
 import { phoneNotification } from './support/notifications.js';
 import { warningLogger } from './support/warning-logger.js';
 
@@ -61,7 +61,7 @@ describe('startNotify on a session', () => {
     expect(warnings[0]).toContain('maxQueueLength');
 
     cloud.sendNotification(phoneNotification('hello', { app: 'Signal', title: 'Ann' }));
-    expect(layoutCalls).toEqual([{ kind: 'text_wall', text: 'Signal - Ann: hello', view: 'main', durationMs: 5_000 }]);
+    expect(layoutCalls).toEqual([{ kind: 'text_wall', text: 'Signal - Ann: hello', view: 'main', durationMs: 5_000 + HANDOVER_MARGIN_MS }]);
   });
 
   it('clears the main view when the phone dismisses the notification on screen', () => {
@@ -81,6 +81,6 @@ describe('startNotify on a session', () => {
     expect(warnings).toHaveLength(1);
     cloud.sendNotification(phoneNotification('hidden', { app: 'Signal' }));
     cloud.sendNotification(phoneNotification('visible', { app: 'YouTube' }));
-    expect(layoutCalls).toEqual([{ kind: 'text_wall', text: 'YouTube: visible', view: 'main', durationMs: 10_000 }]);
+    expect(layoutCalls).toEqual([{ kind: 'text_wall', text: 'YouTube: visible', view: 'main', durationMs: 10_000 + HANDOVER_MARGIN_MS }]);
   });
 });
