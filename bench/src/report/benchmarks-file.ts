@@ -1,0 +1,112 @@
+/** BENCHMARKS.md: the results table with the machine, the settings, the targets and how the clients were driven. */
+import { CLIENTS, type ClientName } from '../clients/registry.js';
+import type { MachineDescription } from '../measure/machine.js';
+import { METRICS, describeTarget, workloadTitle, type ReportSettings } from './metrics.js';
+import { TARGET_CLIENT, resultsTable, targetStatus } from './results-table.js';
+import type { Summary } from './summary.js';
+
+export interface ReportInput {
+  readonly summary: Summary;
+  readonly settings: ReportSettings;
+  readonly machine: MachineDescription;
+  readonly date: Date;
+  readonly runs: number;
+  readonly quick: boolean;
+}
+
+const REFERENCE_CLIENT: ClientName = 'mentra';
+const n = (value: number): string => value.toLocaleString('en-US');
+
+function targetsSection({ summary, settings }: ReportInput): string[] {
+  const targeted = METRICS.filter((metric) => metric.target && summary.workloads.includes(metric.workload));
+  const lines = [
+    '## Targets',
+    '',
+    `Targets are for ${CLIENTS[TARGET_CLIENT].label}; ratios are to the raw floor of the same run. ${CLIENTS[REFERENCE_CLIENT].label} is shown for reference.`,
+    '',
+    `| Workload | Figure | Target | ${CLIENTS[TARGET_CLIENT].label} | ${CLIENTS[REFERENCE_CLIENT].label} |`,
+    '| --- | --- | --- | --- | --- |',
+  ];
+  const missed: string[] = [];
+  for (const metric of targeted) {
+    const target = metric.target;
+    if (!target) continue;
+    const ours = summary.clients.includes(TARGET_CLIENT) ? targetStatus(summary, metric, TARGET_CLIENT) : 'not measured';
+    const reference = summary.clients.includes(REFERENCE_CLIENT) ? targetStatus(summary, metric, REFERENCE_CLIENT) : 'not measured';
+    const title = workloadTitle(metric.workload, settings);
+    if (ours !== 'met') missed.push(`- ${title}, ${metric.label}: ${describeTarget(target)}, **${ours}**.`);
+    lines.push(`| ${title} | ${metric.label} | ${describeTarget(target)} | ${ours} | ${reference} |`);
+  }
+  lines.push('', missed.length === 0 ? 'Every target was met.' : `Targets not met (or not measured) by ${CLIENTS[TARGET_CLIENT].label}:`);
+  if (missed.length > 0) lines.push('', ...missed);
+  return lines;
+}
+
+function failuresSection({ summary }: ReportInput): string[] {
+  if (summary.failures.length === 0) return [];
+  return [
+    '## Failed runs',
+    '',
+    ...summary.failures.map(({ run, client, workload, error }) => `- run ${run}, ${CLIENTS[client].label}, ${workload}: ${error.split('\n')[0] ?? ''}`),
+    '',
+  ];
+}
+
+const METHOD_NOTES = [
+  '## How it was measured',
+  '',
+  '- One invocation runs every workload on every client against the same cloud peer: a `ws` server in its own process',
+  '  (acks `tpa_connection_init`, records subscriptions, pings, floods, drops and goes silent on command), so that its',
+  '  work is never counted against a client.',
+  '- Each client and workload runs in a fresh worker process started with `--expose-gc`; memory figures are taken',
+  '  after `gc()`, and every worker drops console output, so that no client pays for a terminal.',
+  '- The raw floor is a bare `ws` client: it sends the init, parses each frame with `JSON.parse` and calls the handler;',
+  '  it clears its own timers, reconnects after an abnormal close and uses the `ws` README heartbeat (a socket that',
+  '  hears no ping within the silence timeout is terminated).',
+  '- `@mentra/sdk` 2.1.29: its pino logger is set to `silent`. `AppServer.start()` is not called (it asks a public',
+  '  server for the newest SDK version); its express app is served on 127.0.0.1 like every webhook server here.',
+  '  Session timers and cleanups go through the session\'s own private `ResourceTracker`. Its `onTranscription` fires',
+  '  a permission-check request at the cloud\'s host, which is left in: it is what an app using it pays.',
+  '- Dispatch: the peer builds the frames ahead of time and writes them in large chunks; the client is timed from the',
+  '  flood command to its handler\'s last call, after an untimed warm-up flood.',
+  '- Import cost: a fresh worker imports the library once; packages and size on disk are the library\'s runtime',
+  '  dependency closure as installed (the floor\'s library is `ws`).',
+  '- Leftovers (handles, timers) come from `process.getActiveResourcesInfo()` against a baseline taken before the',
+  '  workload; "retained" sessions are `WeakRef`s to the library\'s session objects that survive `gc()`.',
+  '',
+];
+
+export function renderBenchmarksMarkdown(input: ReportInput): string {
+  const { machine, settings, date, runs, quick, summary } = input;
+  const { sizes, tuning } = settings;
+  return [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${date.toISOString()}. Each figure is the median of ${runs} run${runs === 1 ? '' : 's'}` +
+      ' (each run in fresh processes); the ratio in brackets is to the raw `ws` floor measured in the same invocation.',
+    ...(quick ? ['', '**Quick mode: tiny sizes, for a smoke test only. These figures mean nothing.**'] : []),
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${machine.cpuModel}, ${machine.cores} cores`,
+    `- Memory: ${machine.memoryGiB} GiB`,
+    `- Node.js: ${machine.nodeVersion}`,
+    `- OS: ${machine.os}`,
+    '',
+    '## Settings',
+    '',
+    `- Sizes: ${n(sizes.sessions)} sessions; ${n(sizes.churnCycles)} churn cycles; ${n(sizes.reconnects)} reconnects; ${n(sizes.dispatchMessages)} messages; ${n(sizes.disposalResources)} each of timers, handlers and cleanups.`,
+    `- The peer pings every socket every ${n(settings.pingIntervalMs)} ms (the real cloud: every 15 s).`,
+    `- Reconnect delay: ${n(tuning.reconnectDelayMs)} ms for the floor and \`@mentra/sdk\` (its \`reconnectDelay\`, doubled per failed attempt); ${CLIENTS[TARGET_CLIENT].label} uses a backoff with full jitter between 0 and ${n(tuning.reconnectDelayMs)} ms on a first attempt.`,
+    `- Silence timeout: ${n(tuning.silenceTimeoutMs)} ms for the floor (its heartbeat) and ${CLIENTS[TARGET_CLIENT].label} (its watchdog); \`@mentra/sdk\` has no heartbeat and no setting for one. Workload 7 waits up to ${n(settings.limits.staleNoticeLimitMs)} ms.`,
+    '',
+    '## Results',
+    '',
+    resultsTable(summary, settings),
+    '',
+    ...targetsSection(input),
+    '',
+    ...failuresSection(input),
+    ...METHOD_NOTES,
+  ].join('\n');
+}

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENTS } from '../src/clients/registry.js';
+import { QUICK_PROFILE } from '../src/options.js';
+import { METRICS, workloadTitle, type ReportSettings } from '../src/report/metrics.js';
+
+const run = promisify(execFile);
+const benchDir = fileURLToPath(new URL('..', import.meta.url));
+const repoRoot = path.resolve(benchDir, '..');
+const mainJs = path.join(benchDir, 'dist', 'main.js');
+const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+
+const QUICK_SETTINGS: ReportSettings = {
+  sizes: QUICK_PROFILE.sizes,
+  tuning: QUICK_PROFILE.tuning,
+  limits: QUICK_PROFILE.limits,
+  pingIntervalMs: QUICK_PROFILE.pingIntervalMs,
+};
+const SMOKE_CLIENTS = [CLIENTS['raw-ws'].label, CLIENTS.mentra.label];
+
+interface TableRow {
+  readonly workload: string;
+  readonly figure: string;
+  readonly cells: Record<string, string>;
+}
+
+/** Reads the report's markdown table; a row with an empty workload cell belongs to the one above. */
+function readTable(markdown: string): TableRow[] {
+  const lines = markdown.split('\n').filter((line) => line.startsWith('| '));
+  const split = (line: string): string[] => line.slice(2, -2).split(' | ');
+  const header = split(lines[0] ?? '');
+  let workload = '';
+  return lines.slice(2).map((line) => {
+    const cells = split(line);
+    workload = cells[0] || workload;
+    return { workload, figure: cells[1] ?? '', cells: Object.fromEntries(header.map((name, index) => [name, cells[index] ?? ''])) };
+  });
+}
+
+describe('the benchmark in quick mode', () => {
+  let outDir: string | undefined;
+
+  beforeAll(async () => {
+    // The workers are forked from the built JavaScript; an up-to-date build returns at once.
+    await run(process.execPath, [tsc, '-b', benchDir], { cwd: repoRoot });
+  }, 120_000);
+
+  afterEach(async () => {
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+    outDir = undefined;
+  });
+
+  it('runs every workload on the raw floor and @mentra/sdk and reports a figure for each', async () => {
+    outDir = await mkdtemp(path.join(tmpdir(), 'bench-smoke-'));
+    const out = path.join(outDir, 'BENCHMARKS.md');
+    const { stdout } = await run(process.execPath, [mainJs, '--quick', '--clients', 'raw-ws,mentra', '--out', out], { cwd: repoRoot, timeout: 60_000 });
+
+    const rows = readTable(stdout);
+    for (const metric of METRICS) {
+      const title = workloadTitle(metric.workload, QUICK_SETTINGS);
+      const row = rows.find((candidate) => candidate.workload === title && candidate.figure === metric.label);
+      expect(row, `${title} / ${metric.label}`).toBeDefined();
+      for (const client of SMOKE_CLIENTS) {
+        expect(row?.cells[client], `${client}: ${title} / ${metric.label}`).toMatch(/^(-?[\d,.]+( \([\d.]+x\))?|never \(waited [\d,]+ ms\)|—)$/);
+      }
+    }
+
+    const written = await readFile(out, 'utf8');
+    expect(written).toContain('## Machine');
+    expect(written).toContain(`Node.js: ${process.version}`);
+    expect(written).toContain(stdout.trim());
+  }, 90_000);
+});

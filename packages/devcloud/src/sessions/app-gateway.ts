@@ -1,0 +1,127 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData } from 'ws';
+import {
+  TPA_WEBSOCKET_PATH,
+  TpaToCloudMessageType,
+  buildConnectionError,
+  isLaterDialectTpaMessage,
+  parseTpaToCloudMessage,
+  type ConnectionInit,
+  type DisplayEvent,
+  type SubscriptionUpdate,
+} from '@tpa/sdk/protocol';
+import type { Logger } from '@tpa/sdk/logging';
+import { AppConnection } from './app-connection.js';
+
+/** What the cloud does with the valid messages of app sockets. */
+export interface AppMessageHandlers {
+  /** A socket that has no session yet identified itself. */
+  onInit(connection: AppConnection, init: ConnectionInit): void;
+  onSubscriptionUpdate(connection: AppConnection, update: SubscriptionUpdate): void;
+  onDisplayEvent(connection: AppConnection, event: DisplayEvent): void;
+  onClose(connection: AppConnection, code: number, reason: string): void;
+}
+
+export interface AppGatewayOptions {
+  readonly pingIntervalMs: number;
+  readonly silenceTimeoutMs: number;
+  readonly initTimeoutMs: number;
+  /** Text frames larger than this get a `connection_error`; the socket stays open. */
+  readonly maxMessageBytes: number;
+  readonly logger: Logger;
+  readonly handlers: AppMessageHandlers;
+}
+
+/** Frames this much over the message limit are refused by `ws` itself (close 1009): a hard ceiling. */
+const HARD_FRAME_LIMIT_FACTOR = 16;
+
+/**
+ * The `/tpa-ws` endpoint: accepts app sockets on that exact path only, turns their frames into
+ * protocol messages and answers bad ones with a `connection_error`, never dropping the socket
+ * for it. Binary frames, unknown types and later-dialect types are ignored with a log line.
+ */
+export class AppGateway {
+  private readonly server: WebSocketServer;
+  private readonly connections = new Set<AppConnection>();
+  private readonly options: AppGatewayOptions;
+  private closing = false;
+
+  constructor(options: AppGatewayOptions) {
+    this.options = options;
+    this.server = new WebSocketServer({
+      noServer: true,
+      autoPong: false,
+      maxPayload: options.maxMessageBytes * HARD_FRAME_LIMIT_FACTOR,
+    });
+  }
+
+  /** Handles an HTTP upgrade: the socket path or a plain 404. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(request.url ?? '/', 'http://devcloud').pathname;
+    if (this.closing || path !== TPA_WEBSOCKET_PATH) {
+      const status = this.closing ? '503 Service Unavailable' : '404 Not Found';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    this.server.handleUpgrade(request, socket, head, (ws) => {
+      const connection = new AppConnection(ws, {
+        pingIntervalMs: this.options.pingIntervalMs,
+        silenceTimeoutMs: this.options.silenceTimeoutMs,
+        initTimeoutMs: this.options.initTimeoutMs,
+        logger: this.options.logger,
+        onMessage: (from, data, isBinary) => this.onMessage(from, data, isBinary),
+        onClose: (from, code, reason) => {
+          this.connections.delete(from);
+          this.options.handlers.onClose(from, code, reason);
+        },
+      });
+      this.connections.add(connection);
+      this.options.logger.debug({ connection: connection.id }, 'app socket opened');
+    });
+  }
+
+  /** Closes every app socket (terminating those that do not finish the handshake) and the socket server. */
+  async close(code: number, reason?: string): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.connections].map((connection) => connection.close(code, reason)));
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private onMessage(connection: AppConnection, data: RawData, isBinary: boolean): void {
+    const logger = this.options.logger;
+    if (isBinary) {
+      logger.debug({ connection: connection.id }, 'ignored a binary frame from an app');
+      return;
+    }
+    const parsed = parseTpaToCloudMessage(data, { maxBytes: this.options.maxMessageBytes });
+    if (!parsed.ok) {
+      if (parsed.error.code === 'UNKNOWN_TYPE') {
+        logger.info({ connection: connection.id, type: parsed.error.messageType }, 'ignored an app message of unknown type');
+        return;
+      }
+      logger.warn({ connection: connection.id, problem: parsed.error.message }, 'bad frame from an app');
+      connection.send(buildConnectionError(parsed.error.message));
+      return;
+    }
+    const message = parsed.value;
+    if (isLaterDialectTpaMessage(message)) {
+      logger.info({ connection: connection.id, type: message.type }, 'ignored a later-dialect app message that this cloud does not serve');
+      return;
+    }
+    if (message.type === TpaToCloudMessageType.CONNECTION_INIT) {
+      if (connection.session) {
+        connection.send(buildConnectionError(`this socket already serves session ${connection.session.sessionId}`));
+        return;
+      }
+      this.options.handlers.onInit(connection, message);
+      return;
+    }
+    if (!connection.session) {
+      connection.send(buildConnectionError(`send ${TpaToCloudMessageType.CONNECTION_INIT} before ${message.type}`));
+      return;
+    }
+    if (message.type === TpaToCloudMessageType.SUBSCRIPTION_UPDATE) this.options.handlers.onSubscriptionUpdate(connection, message);
+    else this.options.handlers.onDisplayEvent(connection, message);
+  }
+}
