@@ -85,26 +85,46 @@ export function translationStream(source: string, target: string): `translation:
   return `translation:${source}-to-${target}`;
 }
 
-/** Parses `transcription:<lang>` or `translation:<src>-to-<tgt>`; anything else is `undefined`. */
+/** The later dialect's "any language" forms: `transcription:auto` and `translation:all-to-<tgt>`. */
+export const ANY_TRANSCRIPTION_LANGUAGE = 'auto';
+export const ANY_TRANSLATION_SOURCE = 'all';
+
+/**
+ * Parses `transcription:<lang>` or `translation:<src>-to-<tgt>`; anything else is `undefined`.
+ * Also reads the later dialect's forms: `transcription:auto`, `translation:all-to-<tgt>`, and
+ * options after a `?` (`transcription:en-US?no-language-identification=true`), which are dropped.
+ */
 export function parseLanguageStream(stream: string): LanguageStream | undefined {
-  const colon = stream.indexOf(':');
+  const query = stream.indexOf('?');
+  const plain = query < 0 ? stream : stream.slice(0, query);
+  const colon = plain.indexOf(':');
   if (colon < 0) return undefined;
-  const base = stream.slice(0, colon);
-  const rest = stream.slice(colon + 1);
+  const base = plain.slice(0, colon);
+  const rest = plain.slice(colon + 1);
   if (base === StreamType.TRANSCRIPTION) {
-    return isLanguageCode(rest) ? { base, language: rest } : undefined;
+    return isLanguageCode(rest) || rest === ANY_TRANSCRIPTION_LANGUAGE ? { base, language: rest } : undefined;
   }
   if (base === StreamType.TRANSLATION) {
-    const match = /^([a-z]{2}-[A-Z]{2})-to-([a-z]{2}-[A-Z]{2})$/.exec(rest);
+    const match = /^([a-z]{2}-[A-Z]{2}|all)-to-([a-z]{2}-[A-Z]{2})$/.exec(rest);
     return match?.[1] && match[2] ? { base, source: match[1], target: match[2] } : undefined;
   }
   return undefined;
 }
 
+/** The language stream written canonically, without options. */
+export function formatLanguageStream(stream: LanguageStream): string {
+  return stream.base === StreamType.TRANSCRIPTION ? `transcription:${stream.language}` : `translation:${stream.source}-to-${stream.target}`;
+}
+
 /** The base stream type of a subscription or `streamType`: `transcription:en-US` -> `transcription`. */
 export function baseStreamOf(stream: string): string | undefined {
   if (KNOWN_BASE_STREAMS.has(stream)) return stream;
-  return parseLanguageStream(stream)?.base;
+  const language = parseLanguageStream(stream)?.base;
+  if (language) return language;
+  // The later dialect qualifies some of its own streams too (`touch_event:<gesture>`).
+  const colon = stream.indexOf(':');
+  const base = colon > 0 ? stream.slice(0, colon) : undefined;
+  return base !== undefined && (LATER_DIALECT_STREAM_TYPES as readonly string[]).includes(base) && colon < stream.length - 1 ? base : undefined;
 }
 
 /** Whether the cloud accepts this string as a subscription (a known stream, a wildcard or a language stream). */
@@ -136,7 +156,8 @@ interface LanguageFields {
  * the base type otherwise. `streamType` may itself be language-qualified (the later dialect).
  */
 export function effectiveStreamOf(streamType: string, data: unknown): string {
-  if (parseLanguageStream(streamType)) return streamType;
+  const qualified = parseLanguageStream(streamType);
+  if (qualified) return formatLanguageStream(qualified);
   const fields: LanguageFields = typeof data === 'object' && data !== null ? (data as LanguageFields) : {};
   const source = typeof fields.transcribeLanguage === 'string' ? fields.transcribeLanguage : undefined;
   if (streamType === StreamType.TRANSCRIPTION) {
@@ -156,5 +177,13 @@ export function effectiveStreamOf(streamType: string, data: unknown): string {
 export function subscriptionMatches(subscription: string, effectiveStream: string): boolean {
   if (WILDCARD_STREAMS.includes(subscription)) return true;
   if (subscription === StreamType.TRANSLATION) return false;
-  return normalizeSubscription(subscription) === effectiveStream;
+  const language = parseLanguageStream(subscription);
+  if (!language) return normalizeSubscription(subscription) === effectiveStream;
+  if (language.base === StreamType.TRANSCRIPTION && language.language === ANY_TRANSCRIPTION_LANGUAGE) {
+    return effectiveStream.startsWith(`${StreamType.TRANSCRIPTION}:`);
+  }
+  if (language.base === StreamType.TRANSLATION && language.source === ANY_TRANSLATION_SOURCE) {
+    return effectiveStream.startsWith(`${StreamType.TRANSLATION}:`) && effectiveStream.endsWith(`-to-${language.target}`);
+  }
+  return formatLanguageStream(language) === effectiveStream;
 }

@@ -85,6 +85,20 @@ describe('routing of an event to a subscription', () => {
     expect(effectiveStreamOf('transcription:de-DE', { text: 'hallo' })).toBe('transcription:de-DE');
   });
 
+  it('reads the later dialect forms: auto, all-to, options after ?, qualified later streams', () => {
+    for (const ok of ['transcription:auto', 'transcription:en-US?no-language-identification=true', 'translation:all-to-en-US', 'touch_event:double_tap']) {
+      expect(isValidSubscription(ok), ok).toBe(true);
+    }
+    expect(isValidSubscription('touch_event:')).toBe(false);
+    expect(isValidSubscription('phone_notification:x')).toBe(false);
+    expect(subscriptionMatches('transcription:auto', 'transcription:ja-JP')).toBe(true);
+    expect(subscriptionMatches('transcription:auto', 'translation:es-ES-to-en-US')).toBe(false);
+    expect(subscriptionMatches('translation:all-to-en-US', 'translation:es-ES-to-en-US')).toBe(true);
+    expect(subscriptionMatches('translation:all-to-en-US', 'translation:en-US-to-es-ES')).toBe(false);
+    expect(subscriptionMatches('transcription:en-US?no-language-identification=true', 'transcription:en-US')).toBe(true);
+    expect(effectiveStreamOf('transcription:en-US?no-language-identification=true', { text: 'x' })).toBe('transcription:en-US');
+  });
+
   it('routes other streams by their base type', () => {
     expect(effectiveStreamOf('head_position', { position: 'up' })).toBe('head_position');
     expect(subscriptionMatches('head_position', 'head_position')).toBe(true);
