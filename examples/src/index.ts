@@ -1,2 +1,3 @@
 export { DEMO_PACKAGE, DEMO_SCRIPT, DEMO_USER, startNotifyDemo } from './notify-demo.js';
 export type { DemoStep, NotifyDemo, NotifyDemoOptions } from './notify-demo.js';
+export { LiveCaptions } from './live-captions.js';

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { createDevCloud } from '@tpa/devcloud';
+import { isCollected } from '@tpa/sdk/testing';
+import { LiveCaptions } from '../src/live-captions.js';
+
+describe('the minimal TPA from the SDK README', () => {
+  it('captions speech, keeps a dashboard clock, and leaves nothing when stopped', async () => {
+    await using cloud = await createDevCloud({ port: 0 });
+    await using app = new LiveCaptions({ packageName: 'com.example.captions', apiKey: 'key', host: '127.0.0.1', port: 0, augmentOSWebsocketUrl: cloud.websocketUrl });
+    const { url } = await app.start();
+    cloud.registerApp({ packageName: 'com.example.captions', webhookUrl: `${url}/webhook`, apiKey: 'key' });
+    const session = await cloud.startApp('ada@example.com', 'com.example.captions');
+    await cloud.waitForSession({ sessionId: session.sessionId, state: 'active' });
+    await cloud.waitForDisplay('ada@example.com', (display) => display.views.dashboard?.layout.layoutType === 'dashboard_card');
+    await cloud.waitForSession((info) => info.subscriptions.includes('transcription'));
+
+    cloud.sendEvent('ada@example.com', 'transcription', { text: 'hello glasses', isFinal: true, startTime: 0, endTime: 900 });
+    await cloud.waitForDisplay('ada@example.com', (display) => display.views.main?.layout.layoutType === 'text_wall' && display.views.main.layout.text === 'hello glasses');
+
+    const ref = new WeakRef(app.getSession(session.sessionId) as object);
+    await cloud.stopApp('ada@example.com', 'com.example.captions');
+    const deadline = Date.now() + 3_000;
+    while (app.sessionCount > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(app.sessionCount).toBe(0);
+    expect(await isCollected(ref)).toBe(true);
+  });
+});
