@@ -7,8 +7,7 @@ export type ProtocolErrorCode =
   | 'MISSING_TYPE'
   | 'UNKNOWN_TYPE'
   | 'INVALID_MESSAGE'
-  | 'FRAME_TOO_LARGE'
-  | 'BINARY_FRAME';
+  | 'FRAME_TOO_LARGE';
 
 export interface ProtocolIssue {
   /** Where in the message, as a dotted path (`data.priority`), or `''` for the message itself. */

@@ -1,6 +1,6 @@
 import { TpaError } from '../errors.js';
 
-export type ServerErrorCode = 'SERVER_NOT_STARTED' | 'SERVER_STOPPED' | 'LISTEN_FAILED' | 'ON_SESSION_FAILED' | 'ON_STOP_FAILED';
+export type ServerErrorCode = 'ALREADY_STARTED' | 'SERVER_STOPPED' | 'LISTEN_FAILED' | 'ON_SESSION_FAILED' | 'ON_STOP_FAILED';
 
 export class ServerError extends TpaError {
   declare readonly code: ServerErrorCode;

@@ -114,7 +114,10 @@ export class TpaServer implements AsyncDisposable {
 
   /** Starts listening; resolves with the bound address. */
   async start(): Promise<ServerAddress> {
-    if (this.#state !== 'created') throw new ServerError(this.#state === 'stopped' || this.#state === 'stopping' ? 'SERVER_STOPPED' : 'LISTEN_FAILED', `start() needs a new server; this one is ${this.#state}`);
+    if (this.#state !== 'created') {
+      const stopped = this.#state === 'stopped' || this.#state === 'stopping';
+      throw new ServerError(stopped ? 'SERVER_STOPPED' : 'ALREADY_STARTED', `start() needs a new server; this one is ${this.#state}`);
+    }
     this.#state = 'starting';
     // Added last so that routes an app adds with getExpressApp() come first.
     this.#app.use(notFound);

@@ -115,3 +115,16 @@ describe('concurrency', () => {
     expect(cloud.connections).toHaveLength(1);
   }, 20_000);
 });
+
+describe('start', () => {
+  it('refuses a second start and a start after stop, and reports a port in use', async () => {
+    await startServer();
+    await expect(server.start()).rejects.toMatchObject({ code: 'ALREADY_STARTED' });
+    const port = Number(new URL(base).port);
+    const clash = new TpaServer({ packageName: PACKAGE, apiKey: API_KEY, host: '127.0.0.1', port, augmentOSWebsocketUrl: cloud.url });
+    await expect(clash.start()).rejects.toMatchObject({ code: 'LISTEN_FAILED', message: /EADDRINUSE/ });
+    await clash.stop();
+    await server.stop();
+    await expect(server.start()).rejects.toMatchObject({ code: 'SERVER_STOPPED' });
+  });
+});
