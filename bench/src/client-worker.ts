@@ -41,6 +41,8 @@ process.on('unhandledRejection', () => {
   unhandledRejections++;
 });
 silenceConsole();
+// Without the runner there is no one to report to.
+process.on('disconnect', () => process.exit(1));
 
 const descriptor = CLIENTS[job.client];
 let client: Promise<BenchClient> | undefined;

@@ -35,9 +35,10 @@ export const FULL_PROFILE: BenchProfile = {
 export const QUICK_PROFILE: BenchProfile = {
   sizes: { sessions: 4, churnCycles: 6, reconnects: 2, dispatchMessages: 300, disposalResources: 30 },
   runs: 1,
-  pingIntervalMs: 50,
-  tuning: { reconnectDelayMs: 5, silenceTimeoutMs: 150 },
-  limits: { staleNoticeLimitMs: 400, peerTimeoutMs: 10_000, settleQuietMs: 20 },
+  pingIntervalMs: 100,
+  // Loose enough that a busy test machine does not make a heartbeat drop a socket mid-workload.
+  tuning: { reconnectDelayMs: 5, silenceTimeoutMs: 500 },
+  limits: { staleNoticeLimitMs: 1_000, peerTimeoutMs: 10_000, settleQuietMs: 20 },
   workerTimeoutMs: 60_000,
   smokeTest: true,
 };

@@ -176,12 +176,12 @@ export class CloudPeerServer {
     const parsed = parseTpaToCloudMessage(data);
     if (!parsed.ok) return;
     const message = parsed.value;
-    if (message.type === TpaToCloudMessageType.CONNECTION_INIT && 'sessionId' in message && typeof message.sessionId === 'string') {
+    if (message.type === TpaToCloudMessageType.CONNECTION_INIT) {
       connection.sessionId = message.sessionId;
       connection.acked = true;
       this.bySession.set(message.sessionId, connection);
       connection.socket.send(JSON.stringify(buildConnectionAck(message.sessionId)));
-    } else if (message.type === TpaToCloudMessageType.SUBSCRIPTION_UPDATE && 'subscriptions' in message && Array.isArray(message.subscriptions)) {
+    } else if (message.type === TpaToCloudMessageType.SUBSCRIPTION_UPDATE) {
       connection.subscriptions = subscriptionNames(message.subscriptions);
       connection.subscriptionUpdates++;
     } else {

@@ -1,6 +1,7 @@
 /** BENCHMARKS.md: the results table with the machine, the settings, the targets and how the clients were driven. */
 import { CLIENTS, type ClientName } from '../clients/registry.js';
 import type { MachineDescription } from '../measure/machine.js';
+import { WEBHOOK_CONCURRENCY } from '../peer/webhook-sender.js';
 import { METRICS, describeTarget, workloadTitle, type ReportSettings } from './metrics.js';
 import { TARGET_CLIENT, resultsTable, targetStatus } from './results-table.js';
 import type { Summary } from './summary.js';
@@ -67,6 +68,8 @@ const METHOD_NOTES = [
   '  server for the newest SDK version); its express app is served on 127.0.0.1 like every webhook server here.',
   '  Session timers and cleanups go through the session\'s own private `ResourceTracker`. Its `onTranscription` fires',
   '  a permission-check request at the cloud\'s host, which is left in: it is what an app using it pays.',
+  '- Our SDK: a `TpaSession` for the direct path and a `TpaServer` subclass (started on 127.0.0.1) for the webhook path,',
+  '  with its default silent logger.',
   '- Dispatch: the peer builds the frames ahead of time and writes them in large chunks; the client is timed from the',
   '  flood command to its handler\'s last call, after an untimed warm-up flood.',
   '- Import cost: a fresh worker imports the library once; packages and size on disk are the library\'s runtime',
@@ -96,9 +99,10 @@ export function renderBenchmarksMarkdown(input: ReportInput): string {
     '## Settings',
     '',
     `- Sizes: ${n(sizes.sessions)} sessions; ${n(sizes.churnCycles)} churn cycles; ${n(sizes.reconnects)} reconnects; ${n(sizes.dispatchMessages)} messages; ${n(sizes.disposalResources)} each of timers, handlers and cleanups.`,
-    `- The peer pings every socket every ${n(settings.pingIntervalMs)} ms (the real cloud: every 15 s).`,
-    `- Reconnect delay: ${n(tuning.reconnectDelayMs)} ms for the floor and \`@mentra/sdk\` (its \`reconnectDelay\`, doubled per failed attempt); ${CLIENTS[TARGET_CLIENT].label} uses a backoff with full jitter between 0 and ${n(tuning.reconnectDelayMs)} ms on a first attempt.`,
-    `- Silence timeout: ${n(tuning.silenceTimeoutMs)} ms for the floor (its heartbeat) and ${CLIENTS[TARGET_CLIENT].label} (its watchdog); \`@mentra/sdk\` has no heartbeat and no setting for one. Workload 7 waits up to ${n(settings.limits.staleNoticeLimitMs)} ms.`,
+    `- The peer pings every socket every ${n(settings.pingIntervalMs)} ms (the real cloud: every 15 s), and sends webhooks at most ${n(WEBHOOK_CONCURRENCY)} at a time, one connection each.`,
+    `- Reconnect delay: ${n(tuning.reconnectDelayMs)} ms for the floor and for \`@mentra/sdk\` (its \`reconnectDelay\`, doubled per failed attempt); our SDK's backoff (\`reconnect.baseDelayMs\`) draws a first delay between 0 and ${n(tuning.reconnectDelayMs)} ms (full jitter).`,
+    `- Silence timeout: ${n(tuning.silenceTimeoutMs)} ms for the floor (its heartbeat) and for our SDK (\`watchdogTimeoutMs\`); \`@mentra/sdk\` has no heartbeat and no setting for one.` +
+      ` Workload 7 silences the peer right after the session connected, before its first ping, so a client with a heartbeat notices after its whole silence timeout; it waits up to ${n(settings.limits.staleNoticeLimitMs)} ms.`,
     '',
     '## Results',
     '',
