@@ -67,7 +67,9 @@ export interface EventManagerOptions {
 export class EventManager {
   readonly #logger: Logger;
   readonly #onSubscriptionsChanged: (streams: readonly string[]) => void;
-  readonly #streams = new HandlerRegistry<StreamHandler>(() => this.#scheduleSubscriptionSync());
+  readonly #streams = new HandlerRegistry<StreamHandler>(() => this.#onStreamsChanged());
+  /** Which handler keys an effective stream matches; rebuilt when the keys change. */
+  readonly #matches = new Map<string, readonly string[]>();
   readonly #session = new HandlerRegistry<SessionEventMap[SessionEventName]>();
   readonly #settingChanges = new HandlerRegistry<SettingChangeHandler>();
   readonly #explicit = new Set<string>();
@@ -215,21 +217,21 @@ export class EventManager {
   /** Delivers one `data_stream` to the handlers whose subscription matches it, after validating its data. */
   dispatchStream(streamType: string, data: Record<string, unknown>): void {
     if (this.#streams.keyCount === 0) return;
-    const effective = effectiveStreamOf(streamType, data);
-    let parsed: ReturnType<typeof parseStreamData> | undefined;
-    let delivered = false;
-    for (const key of this.#streams.keys()) {
-      if (!subscriptionMatches(key, effective)) continue;
-      parsed ??= parseStreamData(streamType, data);
-      if (!parsed.ok) {
-        this.emitError(parsed.error);
-        return;
-      }
-      const value = parsed.value.data;
-      this.#streams.forEach(key, (handler) => this.#invoke(key, handler as Handler<unknown>, value));
-      delivered = true;
+    const keys = this.#keysMatching(effectiveStreamOf(streamType, data));
+    if (keys.length === 0) {
+      this.#logger.debug({ streamType }, 'data_stream for a stream with no handler; ignored');
+      return;
     }
-    if (!delivered) this.#logger.debug({ streamType }, 'data_stream for a stream with no handler; ignored');
+    const parsed = parseStreamData(streamType, data);
+    if (!parsed.ok) {
+      this.emitError(parsed.error);
+      return;
+    }
+    const value = parsed.value.data;
+    for (const key of keys) {
+      const registrations = this.#streams.registrations(key);
+      if (registrations) for (const registration of registrations) this.#invoke(key, registration.handler as Handler<unknown>, value);
+    }
   }
 
   /** Delivers a binary audio frame to `audio_chunk` handlers. */
@@ -279,6 +281,22 @@ export class EventManager {
     this.#settingChanges.clear();
   }
 
+  #keysMatching(effectiveStream: string): readonly string[] {
+    let keys = this.#matches.get(effectiveStream);
+    if (!keys) {
+      keys = [...this.#streams.keys()].filter((key) => subscriptionMatches(key, effectiveStream));
+      // Effective streams come from the cloud's data (a language each): keep the cache bounded.
+      if (this.#matches.size >= MAX_CACHED_ROUTES) this.#matches.clear();
+      this.#matches.set(effectiveStream, keys);
+    }
+    return keys;
+  }
+
+  #onStreamsChanged(): void {
+    this.#matches.clear();
+    this.#scheduleSubscriptionSync();
+  }
+
   #addStream(stream: string, handler: StreamHandler): Disposer {
     assertValidStream(stream);
     return this.#streams.add(stream, handler);
@@ -302,6 +320,8 @@ export class EventManager {
     });
   }
 }
+
+const MAX_CACHED_ROUTES = 64;
 
 const SESSION_EVENTS: readonly string[] = ['connected', 'disconnected', 'error', 'settings_update'];
 

@@ -1,7 +1,7 @@
 import { toDisposable, type Disposer } from '../resources/index.js';
 
 /** One registration: the same function registered twice is two registrations, each removed by its own disposer. */
-interface Registration<H> {
+export interface Registration<H> {
   readonly handler: H;
 }
 
@@ -37,6 +37,11 @@ export class HandlerRegistry<H> {
     const registrations = this.#byKey.get(key);
     if (!registrations) return;
     for (const registration of registrations) visit(registration.handler);
+  }
+
+  /** The registrations of `key`, for hot paths that must not allocate a callback per call. */
+  registrations(key: string): ReadonlySet<Registration<H>> | undefined {
+    return this.#byKey.get(key);
   }
 
   has(key: string): boolean {

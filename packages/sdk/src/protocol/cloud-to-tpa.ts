@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AppSettingSchema, type AppSetting } from './settings.js';
 import { STREAM_DATA_SCHEMAS, type TypedStream } from './stream-data.js';
-import { baseStreamOf } from './streams.js';
+import { acceptDataStream, acceptTranscriptionData, acceptTranslationData, type FastAccept } from './fast-accept.js';
+import { baseStreamOf, StreamType } from './streams.js';
 import { WireTimestampSchema, wireTimestampNow } from './timestamps.js';
 import { parseTypedMessage, parseWithSchema, type ParseOptions, type ParseResult, type RawInput } from './parse.js';
 
@@ -71,7 +72,8 @@ export const DataStreamSchema = z.looseObject({
   sessionId: z.string(),
   /** The base stream type (`transcription`), or the subscribed form (`transcription:en-US`) in the later dialect. */
   streamType: z.string().min(1),
-  data: z.looseObject({}),
+  /** Checked as an object here, without a copy; its stream's schema validates it on delivery. */
+  data: z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), { message: 'data must be an object' }),
   timestamp: WireTimestampSchema,
 });
 export const SettingsUpdateSchema = z.looseObject({
@@ -107,8 +109,14 @@ export type CloudToTpaMessage = ConnectionAck | TpaConnectionError | ConnectionE
 
 /** Parses one text frame (or decoded value) that the cloud sent to a TPA. */
 export function parseCloudToTpaMessage(input: RawInput, options?: ParseOptions): ParseResult<CloudToTpaMessage> {
-  return parseTypedMessage(CLOUD_TO_TPA_SCHEMAS, input, 'cloud message', options);
+  return parseTypedMessage(CLOUD_TO_TPA_SCHEMAS, input, 'cloud message', options, FAST_ACCEPT_MESSAGES);
 }
+
+const FAST_ACCEPT_MESSAGES: Readonly<Record<string, FastAccept>> = { [CloudToTpaMessageType.DATA_STREAM]: acceptDataStream };
+const FAST_ACCEPT_DATA: Readonly<Partial<Record<TypedStream, FastAccept>>> = {
+  [StreamType.TRANSCRIPTION]: acceptTranscriptionData,
+  [StreamType.TRANSLATION]: acceptTranslationData,
+};
 
 /** A typed stream event: the stream's base type and its validated data. */
 export type StreamEvent = {
@@ -132,11 +140,16 @@ export function parseStreamData(
   const base = baseStreamOf(streamType) ?? streamType;
   if (Object.hasOwn(STREAM_DATA_SCHEMAS, base)) {
     const stream = base as TypedStream;
+    if (isRecord(data) && FAST_ACCEPT_DATA[stream]?.(data)) return { ok: true, value: { typed: true, stream, data } as StreamEvent };
     const parsed = parseWithSchema(STREAM_DATA_SCHEMAS[stream], data, `${streamType} data`, streamType);
     return parsed.ok ? { ok: true, value: { typed: true, stream, data: parsed.value } as StreamEvent } : parsed;
   }
   const parsed = parseWithSchema(z.looseObject({}), data, `${streamType} data`, streamType);
   return parsed.ok ? { ok: true, value: { typed: false, stream: base, data: parsed.value } } : parsed;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // Builders of the cloud side, used by the dev cloud and by test peers.

@@ -57,8 +57,9 @@ function byteLength(input: string | Buffer | ArrayBuffer | Buffer[]): number {
 }
 
 function toText(input: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Buffer.isBuffer(input)) return input.toString('utf8');
   if (Array.isArray(input)) return Buffer.concat(input).toString('utf8');
-  return Buffer.from(input instanceof ArrayBuffer ? new Uint8Array(input) : input).toString('utf8');
+  return Buffer.from(input).toString('utf8');
 }
 
 function isRawFrame(input: unknown): input is string | Buffer | ArrayBuffer | Buffer[] {
@@ -118,13 +119,15 @@ export function parseWithSchema<S extends z.ZodType>(schema: S, value: unknown, 
 
 /**
  * Parses raw input as a message discriminated by `type`, choosing the schema from `schemas`.
- * `direction` names the kind of message in errors ("cloud message", "webhook", ...).
+ * `direction` names the kind of message in errors ("cloud message", "webhook", ...). A
+ * `fastAccept` check for a type (see fast-accept.ts) lets valid hot-path messages skip zod.
  */
 export function parseTypedMessage<M extends Record<string, z.ZodType>>(
   schemas: M,
   input: RawInput,
   direction: string,
   options: ParseOptions = {},
+  fastAccept: Readonly<Partial<Record<string, (value: Readonly<Record<string, unknown>>) => boolean>>> = {},
 ): ParseResult<z.infer<M[keyof M]>> {
   const decoded = decodeJson(input, options);
   if (!decoded.ok) return decoded;
@@ -137,6 +140,7 @@ export function parseTypedMessage<M extends Record<string, z.ZodType>>(
     return fail(new ProtocolError('MISSING_TYPE', `${direction} has no string "type" field`));
   }
   const schema = Object.hasOwn(schemas, type) ? schemas[type] : undefined;
+  if (schema && fastAccept[type]?.(value as Record<string, unknown>)) return ok(value as z.infer<M[keyof M]>);
   if (!schema) {
     return fail(new ProtocolError('UNKNOWN_TYPE', `unknown ${direction} type "${type}"`, { messageType: type }));
   }
