@@ -1,5 +1,6 @@
 import {
   effectiveStreamOf,
+  fastAcceptStreamData,
   isValidSubscription,
   parseStreamData,
   StreamType,
@@ -222,12 +223,15 @@ export class EventManager {
       this.#logger.debug({ streamType }, 'data_stream for a stream with no handler; ignored');
       return;
     }
-    const parsed = parseStreamData(streamType, data);
-    if (!parsed.ok) {
-      this.emitError(parsed.error);
-      return;
+    let value: unknown = data;
+    if (!fastAcceptStreamData(streamType, data)) {
+      const parsed = parseStreamData(streamType, data);
+      if (!parsed.ok) {
+        this.emitError(parsed.error);
+        return;
+      }
+      value = parsed.value.data;
     }
-    const value = parsed.value.data;
     for (const key of keys) {
       const registrations = this.#streams.registrations(key);
       if (registrations) for (const registration of registrations) this.#invoke(key, registration.handler as Handler<unknown>, value);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { AppSettingSchema, type AppSetting } from './settings.js';
 import { STREAM_DATA_SCHEMAS, type TypedStream } from './stream-data.js';
-import { acceptDataStream, acceptTranscriptionData, acceptTranslationData, type FastAccept } from './fast-accept.js';
-import { baseStreamOf, StreamType } from './streams.js';
+import { acceptDataStream, fastAcceptStreamData, type FastAccept } from './fast-accept.js';
+import { baseStreamOf } from './streams.js';
 import { WireTimestampSchema, wireTimestampNow } from './timestamps.js';
 import { parseTypedMessage, parseWithSchema, type ParseOptions, type ParseResult, type RawInput } from './parse.js';
 
@@ -113,10 +113,7 @@ export function parseCloudToTpaMessage(input: RawInput, options?: ParseOptions):
 }
 
 const FAST_ACCEPT_MESSAGES: Readonly<Record<string, FastAccept>> = { [CloudToTpaMessageType.DATA_STREAM]: acceptDataStream };
-const FAST_ACCEPT_DATA: Readonly<Partial<Record<TypedStream, FastAccept>>> = {
-  [StreamType.TRANSCRIPTION]: acceptTranscriptionData,
-  [StreamType.TRANSLATION]: acceptTranslationData,
-};
+
 
 /** A typed stream event: the stream's base type and its validated data. */
 export type StreamEvent = {
@@ -140,7 +137,7 @@ export function parseStreamData(
   const base = baseStreamOf(streamType) ?? streamType;
   if (Object.hasOwn(STREAM_DATA_SCHEMAS, base)) {
     const stream = base as TypedStream;
-    if (isRecord(data) && FAST_ACCEPT_DATA[stream]?.(data)) return { ok: true, value: { typed: true, stream, data } as StreamEvent };
+    if (isRecord(data) && fastAcceptStreamData(stream, data)) return { ok: true, value: { typed: true, stream, data } as StreamEvent };
     const parsed = parseWithSchema(STREAM_DATA_SCHEMAS[stream], data, `${streamType} data`, streamType);
     return parsed.ok ? { ok: true, value: { typed: true, stream, data: parsed.value } as StreamEvent } : parsed;
   }

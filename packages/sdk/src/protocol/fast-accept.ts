@@ -52,3 +52,17 @@ export const acceptTranslationData: FastAccept = (value) =>
   isString(value.translateLanguage) &&
   optional(value.originalText, isString) &&
   optional(value.didTranslate, (inner) => typeof inner === 'boolean');
+
+const FAST_ACCEPT_STREAM_DATA: Readonly<Record<string, FastAccept>> = {
+  transcription: acceptTranscriptionData,
+  translation: acceptTranslationData,
+};
+
+/**
+ * Whether `data` of the stream named `streamType` (a base type, as the spring 2025 cloud sends)
+ * can be delivered without a schema pass. `false` means "use parseStreamData", not "invalid".
+ */
+export function fastAcceptStreamData(streamType: string, data: Readonly<Record<string, unknown>>): boolean {
+  const accept = Object.hasOwn(FAST_ACCEPT_STREAM_DATA, streamType) ? FAST_ACCEPT_STREAM_DATA[streamType] : undefined;
+  return accept !== undefined && accept(data);
+}

@@ -10,6 +10,7 @@ export * from './layouts.js';
 export * from './settings.js';
 export * from './stream-data.js';
 export * from './parse.js';
+export * from './fast-accept.js';
 export * from './cloud-to-tpa.js';
 export * from './tpa-to-cloud.js';
 export * from './webhooks.js';

@@ -62,13 +62,17 @@ function toText(input: Buffer | ArrayBuffer | Buffer[]): string {
   return Buffer.from(input).toString('utf8');
 }
 
+/** A fragmented frame (`ws` with `binaryType: 'fragments'`). A loop, not `every`, which skips the holes of a sparse array. */
+function isBufferList(input: unknown): input is Buffer[] {
+  if (!Array.isArray(input) || input.length === 0) return false;
+  for (let index = 0; index < input.length; index++) {
+    if (!Buffer.isBuffer(input[index])) return false;
+  }
+  return true;
+}
+
 function isRawFrame(input: unknown): input is string | Buffer | ArrayBuffer | Buffer[] {
-  return (
-    typeof input === 'string' ||
-    Buffer.isBuffer(input) ||
-    input instanceof ArrayBuffer ||
-    (Array.isArray(input) && input.length > 0 && input.every((part) => Buffer.isBuffer(part)))
-  );
+  return typeof input === 'string' || Buffer.isBuffer(input) || input instanceof ArrayBuffer || isBufferList(input);
 }
 
 /** Decodes raw text (or bytes) as JSON; a value that is not text is passed through unchanged. */

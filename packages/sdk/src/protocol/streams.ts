@@ -145,6 +145,8 @@ export function normalizeSubscription(stream: string): string {
   return stream === StreamType.TRANSCRIPTION ? transcriptionStream(DEFAULT_TRANSCRIPTION_LANGUAGE) : stream;
 }
 
+const DEFAULT_TRANSCRIPTION_STREAM = `transcription:${DEFAULT_TRANSCRIPTION_LANGUAGE}`;
+
 interface LanguageFields {
   readonly transcribeLanguage?: unknown;
   readonly translateLanguage?: unknown;
@@ -161,7 +163,7 @@ export function effectiveStreamOf(streamType: string, data: unknown): string {
   const fields: LanguageFields = typeof data === 'object' && data !== null ? (data as LanguageFields) : {};
   const source = typeof fields.transcribeLanguage === 'string' ? fields.transcribeLanguage : undefined;
   if (streamType === StreamType.TRANSCRIPTION) {
-    return `transcription:${source ?? DEFAULT_TRANSCRIPTION_LANGUAGE}`;
+    return source === undefined ? DEFAULT_TRANSCRIPTION_STREAM : `transcription:${source}`;
   }
   if (streamType === StreamType.TRANSLATION) {
     const target = typeof fields.translateLanguage === 'string' ? fields.translateLanguage : undefined;

@@ -58,7 +58,9 @@ export class CloudConnection {
 
   constructor(options: CloudConnectionOptions) {
     this.#options = options;
-    this.#ws = new WebSocket(options.url, { maxPayload: MAX_SOCKET_PAYLOAD_BYTES });
+    // UTF-8 is not validated by ws: a bad frame then fails JSON or schema validation as an error
+    // event, where ws would close the socket (1007) for it.
+    this.#ws = new WebSocket(options.url, { maxPayload: MAX_SOCKET_PAYLOAD_BYTES, skipUTF8Validation: true });
     // Registered first so it runs last: listeners are gone by then, and a socket still
     // connecting reports its abort as an 'error' that must find a listener.
     options.scope.add(() => {
