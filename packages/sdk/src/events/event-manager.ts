@@ -65,15 +65,15 @@ export interface EventManagerOptions {
  * stop(); // no longer subscribed
  * ```
  */
-export class EventManager {
+export class EventManager implements Disposable {
   readonly #logger: Logger;
   readonly #onSubscriptionsChanged: (streams: readonly string[]) => void;
   readonly #streams = new HandlerRegistry<StreamHandler>(() => this.#onStreamsChanged());
   /** Which handler keys an effective stream matches; rebuilt when the keys change. */
-  readonly #matches = new Map<string, readonly string[]>();
+  #matches: Map<string, readonly string[]> | undefined;
   readonly #session = new HandlerRegistry<SessionEventMap[SessionEventName]>();
   readonly #settingChanges = new HandlerRegistry<SettingChangeHandler>();
-  readonly #explicit = new Set<string>();
+  #explicitSet: Set<string> | undefined;
   #syncScheduled = false;
   #disposed = false;
 
@@ -191,19 +191,20 @@ export class EventManager {
   /** Subscribes to a stream without a handler (the seed's `session.subscribe`). */
   subscribe(stream: string): void {
     assertValidStream(stream);
-    if (this.#explicit.has(stream)) return;
-    this.#explicit.add(stream);
+    this.#explicitSet ??= new Set();
+    if (this.#explicitSet.has(stream)) return;
+    this.#explicitSet.add(stream);
     this.#scheduleSubscriptionSync();
   }
 
   /** Removes an explicit subscription; streams that still have handlers stay subscribed. */
   unsubscribe(stream: string): void {
-    if (this.#explicit.delete(stream)) this.#scheduleSubscriptionSync();
+    if (this.#explicitSet?.delete(stream)) this.#scheduleSubscriptionSync();
   }
 
   /** The full list of streams to subscribe: explicit subscriptions and streams with handlers. */
   subscriptions(): string[] {
-    const streams = new Set(this.#explicit);
+    const streams = new Set(this.#explicitSet);
     for (const stream of this.#streams.keys()) streams.add(stream);
     return [...streams];
   }
@@ -276,16 +277,21 @@ export class EventManager {
     });
   }
 
-  /** Removes every handler and subscription; later registrations are refused with a no-op disposer. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** Removes every handler and subscription. */
   dispose(): void {
     this.#disposed = true;
-    this.#explicit.clear();
+    this.#explicitSet?.clear();
     this.#streams.clear();
     this.#session.clear();
     this.#settingChanges.clear();
   }
 
   #keysMatching(effectiveStream: string): readonly string[] {
+    this.#matches ??= new Map();
     let keys = this.#matches.get(effectiveStream);
     if (!keys) {
       keys = [...this.#streams.keys()].filter((key) => subscriptionMatches(key, effectiveStream));
@@ -297,7 +303,7 @@ export class EventManager {
   }
 
   #onStreamsChanged(): void {
-    this.#matches.clear();
+    this.#matches?.clear();
     this.#scheduleSubscriptionSync();
   }
 

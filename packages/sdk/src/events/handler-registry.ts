@@ -7,9 +7,18 @@ export interface Registration<H> {
 
 /** Handlers by key, in registration order; tells its owner when a key gains its first or loses its last handler. */
 export class HandlerRegistry<H> {
-  readonly #byKey = new Map<string, Set<Registration<H>>>();
+  // Made on first use: most sessions use few of their registries, and a server holds thousands.
+  #byKeyMap: Map<string, Set<Registration<H>>> | undefined;
+  readonly #onKeysChanged: (() => void) | undefined;
 
-  constructor(private readonly onKeysChanged: () => void = () => undefined) {}
+  constructor(onKeysChanged?: () => void) {
+    this.#onKeysChanged = onKeysChanged;
+  }
+
+  get #byKey(): Map<string, Set<Registration<H>>> {
+    this.#byKeyMap ??= new Map();
+    return this.#byKeyMap;
+  }
 
   /** Adds `handler` under `key`; the returned disposer removes it (once). */
   add(key: string, handler: H): Disposer {
@@ -21,51 +30,51 @@ export class HandlerRegistry<H> {
     }
     const registration: Registration<H> = { handler };
     registrations.add(registration);
-    if (isNewKey) this.onKeysChanged();
+    if (isNewKey) this.#onKeysChanged?.();
     const owned = registrations;
     return toDisposable(() => {
       if (!owned.delete(registration)) return;
       if (owned.size === 0 && this.#byKey.get(key) === owned) {
         this.#byKey.delete(key);
-        this.onKeysChanged();
+        this.#onKeysChanged?.();
       }
     });
   }
 
   /** Calls `visit` with each handler of `key`, in registration order. */
   forEach(key: string, visit: (handler: H) => void): void {
-    const registrations = this.#byKey.get(key);
+    const registrations = this.#byKeyMap?.get(key);
     if (!registrations) return;
     for (const registration of registrations) visit(registration.handler);
   }
 
   /** The registrations of `key`, for hot paths that must not allocate a callback per call. */
   registrations(key: string): ReadonlySet<Registration<H>> | undefined {
-    return this.#byKey.get(key);
+    return this.#byKeyMap?.get(key);
   }
 
   has(key: string): boolean {
-    return this.#byKey.has(key);
+    return this.#byKeyMap?.has(key) ?? false;
   }
 
   keys(): IterableIterator<string> {
-    return this.#byKey.keys();
+    return this.#byKeyMap?.keys() ?? new Map<string, never>().keys();
   }
 
   get keyCount(): number {
-    return this.#byKey.size;
+    return this.#byKeyMap?.size ?? 0;
   }
 
   /** How many handlers are registered in all. */
   get size(): number {
     let total = 0;
-    for (const registrations of this.#byKey.values()) total += registrations.size;
+    for (const registrations of this.#byKeyMap?.values() ?? []) total += registrations.size;
     return total;
   }
 
   clear(): void {
-    const hadKeys = this.#byKey.size > 0;
-    this.#byKey.clear();
-    if (hadKeys) this.onKeysChanged();
+    const hadKeys = this.keyCount > 0;
+    this.#byKeyMap?.clear();
+    if (hadKeys) this.#onKeysChanged?.();
   }
 }

@@ -9,7 +9,7 @@ import {
   type ProtocolError,
 } from '../protocol/index.js';
 import type { Logger } from '../logging/index.js';
-import type { Scope, TimerHandle } from '../resources/index.js';
+import type { TimerHandle } from '../resources/index.js';
 import { SessionError } from './errors.js';
 
 export interface ConnectionLoss {
@@ -22,8 +22,6 @@ export interface ConnectionLoss {
 export interface CloudConnectionOptions {
   readonly url: string;
   readonly sessionId: string;
-  /** Owns this connection: closing it removes every listener and terminates the socket. */
-  readonly scope: Scope;
   readonly logger: Logger;
   /** Silence after which the socket counts as dead; 0 disables the watchdog. */
   readonly watchdogTimeoutMs: number;
@@ -36,24 +34,41 @@ export interface CloudConnectionOptions {
   readonly onMessage: (message: CloudToTpaMessage) => void;
   readonly onBinary: (data: Buffer) => void;
   readonly onProtocolError: (error: ProtocolError) => void;
-  /** The socket closed after it was acknowledged. Never called for a close the session asked for. */
+  /** The socket closed after it was acknowledged. Never called once the connection is disposed. */
   readonly onLost: (loss: ConnectionLoss) => void;
+}
+
+interface PendingOpen {
+  readonly resolve: (ack: ConnectionAck) => void;
+  readonly reject: (error: SessionError) => void;
+  readonly timer: TimerHandle;
 }
 
 /** The socket may carry large audio frames; text frames are bounded by the parser instead. */
 const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024 * 1024;
 
+/** Where a socket's listeners find their connection, so that no closure is made per listener. */
+const OWNER = Symbol('tpa.connection');
+type OwnedSocket = WebSocket & { [OWNER]?: CloudConnection };
+
 const noop = (): void => undefined;
 
 /**
- * One WebSocket to the cloud, from open to close. A reconnect makes a new one, so nothing can
- * send through a stale socket; everything it registers belongs to its scope.
+ * One WebSocket to the cloud, from open to dispose. A reconnect makes a new one, so nothing can
+ * send through a stale socket. Disposing it removes its listeners, clears its timers and
+ * terminates the socket; events of a disposed connection reach no one.
+ *
+ * Its listeners are shared functions rather than closures: a server may hold thousands of these.
  */
-export class CloudConnection {
+export class CloudConnection implements Disposable {
   readonly #options: CloudConnectionOptions;
-  readonly #ws: WebSocket;
+  readonly #ws: OwnedSocket;
+  #pending: PendingOpen | undefined;
   #acked = false;
   #stale = false;
+  #disposed = false;
+  #lastError: Error | undefined;
+  #init: ConnectionInit | undefined;
   #watchdog: TimerHandle | undefined;
 
   constructor(options: CloudConnectionOptions) {
@@ -61,134 +76,160 @@ export class CloudConnection {
     // UTF-8 is not validated by ws: a bad frame then fails JSON or schema validation as an error
     // event, where ws would close the socket (1007) for it.
     this.#ws = new WebSocket(options.url, { maxPayload: MAX_SOCKET_PAYLOAD_BYTES, skipUTF8Validation: true });
-    // Registered first so it runs last: listeners are gone by then, and a socket still
-    // connecting reports its abort as an 'error' that must find a listener.
-    options.scope.add(() => {
-      this.#ws.on('error', noop);
-      this.#ws.terminate();
-    });
+    this.#ws[OWNER] = this;
+    this.#ws.on('open', onOpen).on('message', onMessage).on('close', onClose).on('error', onError).on('ping', onActivity).on('pong', onActivity);
   }
 
-  get readyState(): number {
-    return this.#ws.readyState;
-  }
-
-  /** Sends `init` on open and resolves with the ack; rejects on a refusal, a close, or a timeout. */
+  /** Sends `init` on open and resolves with the ack; rejects on a refusal, a close, a timeout or dispose. */
   open(init: ConnectionInit, timeoutMs: number): Promise<ConnectionAck> {
-    const { scope, sessionId } = this.#options;
+    this.#init = init;
     return new Promise<ConnectionAck>((resolve, reject) => {
-      let lastError: Error | undefined;
-      let settled = false;
-      const connectTimer = scope.setTimeout(() => {
-        fail(new SessionError('CONNECT_TIMEOUT', `no tpa_connection_ack within ${timeoutMs} ms from ${this.#options.url}`, { sessionId }));
+      const timer = setTimeout(() => {
+        this.#fail(new SessionError('CONNECT_TIMEOUT', `no tpa_connection_ack within ${timeoutMs} ms from ${this.#options.url}`, { sessionId: this.#options.sessionId }));
         this.#ws.terminate();
       }, timeoutMs);
-      const fail = (error: SessionError): void => {
-        if (settled) return;
-        settled = true;
-        scope.clearTimer(connectTimer);
-        reject(error);
-      };
-      scope.onClose((reason) => fail(new SessionError('SESSION_CLOSED', `the session ended while connecting (${reason.kind})`, { sessionId })));
-      scope.listen(this.#ws, 'open', () => this.#ws.send(JSON.stringify(init)));
-      scope.listen(this.#ws, 'error', (error: Error) => {
-        lastError = error;
-        this.#options.logger.debug({ err: error }, 'socket error');
-      });
-      scope.listen(this.#ws, 'ping', () => this.#activity());
-      scope.listen(this.#ws, 'pong', () => this.#activity());
-      scope.listen(this.#ws, 'message', (data: WebSocket.RawData, isBinary: boolean) => {
-        this.#activity();
-        if (isBinary) {
-          this.#options.onBinary(Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer));
-          return;
-        }
-        const parsed = parseCloudToTpaMessage(data, { maxBytes: this.#options.maxMessageBytes });
-        if (!parsed.ok) {
-          this.#options.onProtocolError(parsed.error);
-          return;
-        }
-        const message = parsed.value;
-        if (!settled && message.type === CloudToTpaMessageType.CONNECTION_ACK) {
-          settled = true;
-          this.#acked = true;
-          scope.clearTimer(connectTimer);
-          this.#startWatchdog();
-          this.#options.onAck(message);
-          resolve(message);
-        } else if (!settled && message.type === CloudToTpaMessageType.TPA_CONNECTION_ERROR) {
-          fail(new SessionError('AUTH_REJECTED', `the cloud refused the connection: ${message.message}`, { sessionId }));
-          this.#ws.close(CloseCode.NORMAL);
-        } else {
-          this.#options.onMessage(message);
-        }
-      });
-      scope.listen(this.#ws, 'close', (code: number, reasonBuffer: Buffer) => {
-        const reason = reasonBuffer.toString();
-        if (this.#acked) {
-          this.#options.onLost({ code, reason, stale: this.#stale });
-          return;
-        }
-        const refused = code === CloseCode.POLICY_VIOLATION;
-        const detail = `${code}${reason ? ` ${reason}` : ''}`;
-        fail(
-          new SessionError(refused ? 'AUTH_REJECTED' : 'CONNECTION_FAILED', refused ? `the cloud refused the connection: ${detail}` : `could not connect to ${this.#options.url}: ${lastError?.message ?? `closed with ${detail}`}`, {
-            sessionId,
-            closeCode: code,
-            closeReason: reason,
-            cause: lastError,
-          }),
-        );
-      });
+      this.#pending = { resolve, reject, timer };
+      if (this.#ws.readyState === WebSocket.OPEN) this.handleOpen();
     });
   }
 
   /** Sends a JSON message if the socket is open; `false` otherwise. */
   send(message: object): boolean {
-    if (this.#ws.readyState !== WebSocket.OPEN) return false;
+    if (this.#disposed || this.#ws.readyState !== WebSocket.OPEN) return false;
     this.#ws.send(JSON.stringify(message));
     return true;
   }
 
-  /** Closes gracefully, waiting at most `timeoutMs` for the cloud's close frame, then terminates. */
-  close(code: number, reason: string, timeoutMs: number): Promise<void> {
+  /** Closes gracefully, waiting at most `timeoutMs` for the cloud's close frame, then disposes. */
+  async close(code: number, reason: string, timeoutMs: number): Promise<void> {
     const ws = this.#ws;
-    if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    if (ws.readyState !== WebSocket.OPEN) {
-      ws.on('error', noop);
-      ws.terminate();
-      return Promise.resolve();
+    if (ws.readyState === WebSocket.OPEN) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          ws.off('close', done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        ws.on('close', done);
+        ws.close(code, reason);
+      });
     }
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        ws.off('close', done);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        ws.terminate();
-        done();
-      }, timeoutMs);
-      ws.on('close', done);
-      ws.close(code, reason);
-    });
+    this[Symbol.dispose]();
   }
 
-  #startWatchdog(): void {
-    const { watchdogTimeoutMs, scope, logger } = this.#options;
-    if (watchdogTimeoutMs <= 0) return;
-    // Owned by the scope but not made by scope.setTimeout: refresh() re-arms it after it fired,
-    // and it must stay owned (and cleared) whatever happens.
-    this.#watchdog = scope.add(
-      setTimeout(() => {
-        logger.warn({ silentForMs: watchdogTimeoutMs }, 'no message or ping from the cloud; treating the connection as lost');
-        this.#stale = true;
-        this.#ws.terminate();
-      }, watchdogTimeoutMs),
+  /** Removes every listener, clears every timer, terminates the socket. Idempotent. */
+  [Symbol.dispose](): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#fail(new SessionError('SESSION_CLOSED', 'the connection was closed while connecting', { sessionId: this.#options.sessionId }));
+    clearTimeout(this.#watchdog);
+    const ws = this.#ws;
+    ws.off('open', onOpen).off('message', onMessage).off('close', onClose).off('error', onError).off('ping', onActivity).off('pong', onActivity);
+    // A socket still connecting reports its abort as an 'error' that must find a listener.
+    ws.on('error', noop);
+    delete ws[OWNER];
+    ws.terminate();
+  }
+
+  // Called by the shared listeners below.
+
+  handleOpen(): void {
+    if (this.#init) this.#ws.send(JSON.stringify(this.#init));
+  }
+
+  handleMessage(data: WebSocket.RawData, isBinary: boolean): void {
+    this.#watchdog?.refresh();
+    if (isBinary) {
+      this.#options.onBinary(Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]));
+      return;
+    }
+    const parsed = parseCloudToTpaMessage(data, { maxBytes: this.#options.maxMessageBytes });
+    if (!parsed.ok) {
+      this.#options.onProtocolError(parsed.error);
+      return;
+    }
+    const message = parsed.value;
+    const pending = this.#pending;
+    if (pending && message.type === CloudToTpaMessageType.CONNECTION_ACK) {
+      this.#pending = undefined;
+      clearTimeout(pending.timer);
+      this.#acked = true;
+      this.#startWatchdog();
+      this.#options.onAck(message);
+      pending.resolve(message);
+    } else if (pending && message.type === CloudToTpaMessageType.TPA_CONNECTION_ERROR) {
+      this.#fail(new SessionError('AUTH_REJECTED', `the cloud refused the connection: ${message.message}`, { sessionId: this.#options.sessionId }));
+      this.#ws.close(CloseCode.NORMAL);
+    } else {
+      this.#options.onMessage(message);
+    }
+  }
+
+  handleClose(code: number, reasonBuffer: Buffer): void {
+    const reason = reasonBuffer.toString();
+    if (this.#acked) {
+      this.#options.onLost({ code, reason, stale: this.#stale });
+      return;
+    }
+    const refused = code === CloseCode.POLICY_VIOLATION;
+    const detail = `${code}${reason ? ` ${reason}` : ''}`;
+    const message = refused ? `the cloud refused the connection: ${detail}` : `could not connect to ${this.#options.url}: ${this.#lastError?.message ?? `closed with ${detail}`}`;
+    this.#fail(
+      new SessionError(refused ? 'AUTH_REJECTED' : 'CONNECTION_FAILED', message, {
+        sessionId: this.#options.sessionId,
+        closeCode: code,
+        closeReason: reason,
+        cause: this.#lastError,
+      }),
     );
   }
 
-  #activity(): void {
+  handleError(error: Error): void {
+    this.#lastError = error;
+    this.#options.logger.debug({ err: error }, 'socket error');
+  }
+
+  handleActivity(): void {
     this.#watchdog?.refresh();
   }
+
+  #fail(error: SessionError): void {
+    const pending = this.#pending;
+    if (!pending) return;
+    this.#pending = undefined;
+    clearTimeout(pending.timer);
+    pending.reject(error);
+  }
+
+  #startWatchdog(): void {
+    const { watchdogTimeoutMs, logger } = this.#options;
+    if (watchdogTimeoutMs <= 0) return;
+    // One timer, refreshed on activity: no polling.
+    this.#watchdog = setTimeout(() => {
+      logger.warn({ silentForMs: watchdogTimeoutMs }, 'no message or ping from the cloud; treating the connection as lost');
+      this.#stale = true;
+      this.#ws.terminate();
+    }, watchdogTimeoutMs);
+  }
+}
+
+function onOpen(this: OwnedSocket): void {
+  this[OWNER]?.handleOpen();
+}
+
+function onMessage(this: OwnedSocket, data: WebSocket.RawData, isBinary: boolean): void {
+  this[OWNER]?.handleMessage(data, isBinary);
+}
+
+function onClose(this: OwnedSocket, code: number, reason: Buffer): void {
+  this[OWNER]?.handleClose(code, reason);
+}
+
+function onError(this: OwnedSocket, error: Error): void {
+  this[OWNER]?.handleError(error);
+}
+
+function onActivity(this: OwnedSocket): void {
+  this[OWNER]?.handleActivity();
 }

@@ -100,8 +100,6 @@ export class TpaSession implements AsyncDisposable {
   #sessionId: string | undefined;
   #userId: string | undefined;
   #connection: CloudConnection | undefined;
-  #connectionScope: Scope | undefined;
-  #connectionCount = 0;
   #lastSubscriptions = '';
   #everConnected = false;
   #ending: Promise<void> | undefined;
@@ -111,7 +109,7 @@ export class TpaSession implements AsyncDisposable {
     this.#config = config;
     this.packageName = config.packageName;
     this.#userId = config.userId;
-    this.#reconnect = config.reconnect === false ? false : { ...DEFAULT_RECONNECT, ...config.reconnect };
+    this.#reconnect = config.reconnect === false ? false : config.reconnect ? { ...DEFAULT_RECONNECT, ...config.reconnect } : DEFAULT_RECONNECT;
     this.logger = childLogger(config.logger ?? silentLogger, { packageName: config.packageName });
     this.scope = new Scope({
       name: `session ${config.packageName}`,
@@ -125,7 +123,7 @@ export class TpaSession implements AsyncDisposable {
       send: (message) => this.#send(message),
       logger: this.logger,
     });
-    this.scope.add(() => this.events.dispose());
+    this.scope.add(this.events);
     if (config.parentScope) {
       // The parent ends the session (and waits for it); a session that ends first leaves the parent.
       const detach = config.parentScope.onClose((reason) => this.disconnect(reason as SessionEndReason));
@@ -253,26 +251,25 @@ export class TpaSession implements AsyncDisposable {
 
   async #openConnection(reconnected: boolean): Promise<void> {
     const sessionId = this.#sessionId as string;
-    const scope = this.scope.child(`connection ${++this.#connectionCount}`);
-    const connection = new CloudConnection({
-      url: this.#url,
-      sessionId,
-      scope,
-      logger: this.logger,
-      watchdogTimeoutMs: this.#config.watchdogTimeoutMs ?? DEFAULTS.watchdogTimeoutMs,
-      maxMessageBytes: this.#config.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-      onAck: (ack) => this.settings.replace(ack.settings ?? []),
-      onMessage: (message) => this.#onMessage(message),
-      onBinary: (data) => this.events.dispatchAudio(data),
-      onProtocolError: (error) => this.#onProtocolError(error),
-      onLost: (loss) => void this.#onLost(connection, loss),
-    });
+    const connection: CloudConnection = this.scope.add(
+      new CloudConnection({
+        url: this.#url,
+        sessionId,
+        logger: this.logger,
+        watchdogTimeoutMs: this.#config.watchdogTimeoutMs ?? DEFAULTS.watchdogTimeoutMs,
+        maxMessageBytes: this.#config.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+        onAck: (ack) => this.settings.replace(ack.settings ?? []),
+        onMessage: (message) => this.#onMessage(message),
+        onBinary: (data) => this.events.dispatchAudio(data),
+        onProtocolError: (error) => this.#onProtocolError(error),
+        onLost: (loss) => void this.#onLost(connection, loss),
+      }),
+    );
     try {
       const init = buildConnectionInit({ packageName: this.packageName, sessionId, apiKey: this.#config.apiKey });
       await connection.open(init, this.#config.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs);
       if (!this.scope.isOpen) throw new SessionError('SESSION_CLOSED', 'the session ended while connecting', { sessionId });
       this.#connection = connection;
-      this.#connectionScope = scope;
       this.#state = 'connected';
       this.#everConnected = true;
       this.#lastSubscriptions = ''; // a new connection starts with no subscriptions on the cloud side
@@ -280,9 +277,16 @@ export class TpaSession implements AsyncDisposable {
       this.#syncSubscriptions(this.events.subscriptions());
       this.events.emitConnected(this.settings.all(), { reconnected });
     } catch (error) {
-      await scope.close({ kind: 'connect_failed' });
+      this.#discard(connection);
       throw error;
     }
+  }
+
+  /** Forgets a connection and tears it down; its late events reach no one. */
+  #discard(connection: CloudConnection): void {
+    if (this.#connection === connection) this.#connection = undefined;
+    this.scope.release(connection);
+    connection[Symbol.dispose]();
   }
 
   #onMessage(message: CloudToTpaMessage): void {
@@ -316,10 +320,7 @@ export class TpaSession implements AsyncDisposable {
 
   async #onLost(connection: CloudConnection, loss: ConnectionLoss): Promise<void> {
     if (connection !== this.#connection || !this.scope.isOpen) return;
-    this.#connection = undefined;
-    const lostScope = this.#connectionScope;
-    this.#connectionScope = undefined;
-    await lostScope?.close({ kind: 'connection_lost' });
+    this.#discard(connection);
     if (isFinalClose(loss.code, loss.reason) && !loss.stale) {
       const kind: SessionEndKind = loss.reason === CloseReason.APP_STOPPED ? 'stopped_by_user' : 'cloud_closed';
       await this.#end({ kind, message: `closed by the cloud: ${loss.code} ${loss.reason}`.trim() }, false, loss);
