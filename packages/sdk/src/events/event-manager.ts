@@ -12,7 +12,7 @@ import {
   type TypedStream,
 } from '../protocol/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
-import { isPromiseLike, type Disposer } from '../resources/index.js';
+import { isPromiseLike, toDisposable, type Disposer } from '../resources/index.js';
 import type { TpaError } from '../errors.js';
 import { HandlerError, InvalidSubscriptionError } from './errors.js';
 import { HandlerRegistry } from './handler-registry.js';
@@ -157,32 +157,32 @@ export class EventManager implements Disposable {
 
   /** After each acknowledged connection, with the app's settings. */
   onConnected(handler: SessionEventMap['connected']): Disposer {
-    return this.#session.add('connected', handler);
+    return this.#addSession('connected', handler);
   }
 
   /** When a connection closes: `willReconnect` says whether the SDK tries again or the session is over. */
   onDisconnected(handler: SessionEventMap['disconnected']): Disposer {
-    return this.#session.add('disconnected', handler);
+    return this.#addSession('disconnected', handler);
   }
 
   /** Errors with no caller to throw to: bad inbound data, throwing handlers and timers, cloud errors. */
   onError(handler: SessionEventMap['error']): Disposer {
-    return this.#session.add('error', handler);
+    return this.#addSession('error', handler);
   }
 
   /** Every `settings_update`, with the full new list. */
   onSettingsUpdate(handler: SessionEventMap['settings_update']): Disposer {
-    return this.#session.add('settings_update', handler);
+    return this.#addSession('settings_update', handler);
   }
 
   /** When the value of one setting changes, with its new and previous value. */
   onSettingChange<T = unknown>(key: string, handler: (value: T, previous: T | undefined) => unknown): Disposer {
-    return this.#settingChanges.add(key, handler as SettingChangeHandler);
+    return this.#disposed ? this.#refuseLate(`setting ${key}`) : this.#settingChanges.add(key, handler as SettingChangeHandler);
   }
 
   /** Registers a handler by event name: a stream name, or `connected`/`disconnected`/`error`/`settings_update`. */
   register(event: string, handler: (...args: never[]) => unknown): Disposer {
-    if (isSessionEvent(event)) return this.#session.add(event, handler as SessionEventMap[SessionEventName]);
+    if (isSessionEvent(event)) return this.#addSession(event, handler as SessionEventMap[SessionEventName]);
     return this.#addStream(event, handler);
   }
 
@@ -191,6 +191,10 @@ export class EventManager implements Disposable {
   /** Subscribes to a stream without a handler (the seed's `session.subscribe`). */
   subscribe(stream: string): void {
     assertValidStream(stream);
+    if (this.#disposed) {
+      this.#refuseLate(stream);
+      return;
+    }
     this.#explicitSet ??= new Set();
     if (this.#explicitSet.has(stream)) return;
     this.#explicitSet.add(stream);
@@ -218,8 +222,7 @@ export class EventManager implements Disposable {
 
   /** Delivers one `data_stream` to the handlers whose subscription matches it, after validating its data. */
   dispatchStream(streamType: string, data: Record<string, unknown>): void {
-    if (this.#streams.keyCount === 0) return;
-    const keys = this.#keysMatching(effectiveStreamOf(streamType, data));
+    const keys = this.#streams.keyCount === 0 ? [] : this.#keysMatching(effectiveStreamOf(streamType, data));
     if (keys.length === 0) {
       this.#logger.debug({ streamType }, 'data_stream for a stream with no handler; ignored');
       return;
@@ -235,12 +238,23 @@ export class EventManager implements Disposable {
     }
     for (const key of keys) {
       const registrations = this.#streams.registrations(key);
-      if (registrations) for (const registration of registrations) this.#invoke(key, registration.handler as Handler<unknown>, value);
+      if (!registrations) continue;
+      // Only the handlers registered when the event arrived: one that re-registers itself must
+      // not run again (and again) for the same event.
+      let remaining = registrations.size;
+      for (const registration of registrations) {
+        if (remaining-- === 0) break;
+        this.#invoke(key, registration.handler as Handler<unknown>, value);
+      }
     }
   }
 
   /** Delivers a binary audio frame to `audio_chunk` handlers. */
   dispatchAudio(chunk: AudioChunk): void {
+    if (!this.#streams.has(StreamType.AUDIO_CHUNK)) {
+      this.#logger.debug({ bytes: chunk.byteLength }, 'binary frame with no audio_chunk handler; ignored');
+      return;
+    }
     this.#streams.forEach(StreamType.AUDIO_CHUNK, (handler) => this.#invoke(StreamType.AUDIO_CHUNK, handler as Handler<AudioChunk>, chunk));
   }
 
@@ -281,13 +295,17 @@ export class EventManager implements Disposable {
     this.dispose();
   }
 
-  /** Removes every handler and subscription. */
+  /** Removes every handler and subscription; later registrations are refused (and logged). */
   dispose(): void {
     this.#disposed = true;
     this.#explicitSet?.clear();
     this.#streams.clear();
     this.#session.clear();
     this.#settingChanges.clear();
+  }
+
+  #addSession<E extends SessionEventName>(event: E, handler: SessionEventMap[E]): Disposer {
+    return this.#disposed ? this.#refuseLate(event) : this.#session.add(event, handler);
   }
 
   #keysMatching(effectiveStream: string): readonly string[] {
@@ -309,7 +327,14 @@ export class EventManager implements Disposable {
 
   #addStream(stream: string, handler: StreamHandler): Disposer {
     assertValidStream(stream);
+    if (this.#disposed) return this.#refuseLate(stream);
     return this.#streams.add(stream, handler);
+  }
+
+  /** A registration after the session ended: reported, never kept. */
+  #refuseLate(event: string): Disposer {
+    this.#logger.warn({ event }, 'a handler was registered after the session ended; it will never run');
+    return toDisposable(() => undefined);
   }
 
   #invoke<T>(event: string, handler: Handler<T>, value: T): void {

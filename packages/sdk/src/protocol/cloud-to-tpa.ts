@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppSettingSchema, type AppSetting } from './settings.js';
+import type { AppSetting } from './settings.js';
 import { STREAM_DATA_SCHEMAS, type TypedStream } from './stream-data.js';
 import { acceptDataStream, fastAcceptStreamData, type FastAccept } from './fast-accept.js';
 import { baseStreamOf } from './streams.js';
@@ -49,8 +49,8 @@ export const ConnectionAckSchema = z.looseObject({
   type: z.literal(CloudToTpaMessageType.CONNECTION_ACK),
   sessionId: z.string(),
   timestamp: WireTimestampSchema,
-  /** Added 2025-03-31: optional. */
-  settings: z.array(AppSettingSchema).optional(),
+  /** Added 2025-03-31: optional. Checked one by one with `readSettings`, so one bad setting spoils nothing else. */
+  settings: z.array(z.unknown()).optional(),
   /** Later dialect. */
   mentraosSettings: z.record(z.string(), z.unknown()).optional(),
   config: z.unknown().optional(),
@@ -80,7 +80,8 @@ export const SettingsUpdateSchema = z.looseObject({
   type: z.literal(CloudToTpaMessageType.SETTINGS_UPDATE),
   packageName: z.string(),
   sessionId: z.string(),
-  settings: z.array(AppSettingSchema),
+  /** Checked one by one with `readSettings`. */
+  settings: z.array(z.unknown()),
   timestamp: WireTimestampSchema,
 });
 export const AppStoppedSchema = z.looseObject({

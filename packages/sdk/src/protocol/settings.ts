@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProtocolError, toProtocolIssues } from './parse.js';
 
 const SettingBase = { key: z.string().min(1), label: z.string() };
 
@@ -60,4 +61,24 @@ export type TpaConfig = z.infer<typeof TpaConfigSchema>;
 /** The value a setting has now: its `value` when set, else its `defaultValue`. */
 export function settingValue(setting: AppSetting): unknown {
   return setting.value !== undefined ? setting.value : setting.defaultValue;
+}
+
+/**
+ * Reads the settings list of an ack or a settings_update one by one: the valid ones are kept, each
+ * invalid one becomes an error. One malformed setting must not make a whole ack unusable.
+ */
+export function readSettings(list: readonly unknown[]): { settings: AppSetting[]; errors: ProtocolError[] } {
+  const settings: AppSetting[] = [];
+  const errors: ProtocolError[] = [];
+  list.forEach((entry, index) => {
+    const parsed = AppSettingSchema.safeParse(entry);
+    if (parsed.success) {
+      settings.push(parsed.data);
+      return;
+    }
+    const issues = toProtocolIssues(parsed.error).map((issue) => ({ ...issue, path: `settings[${index}]${issue.path ? `.${issue.path}` : ''}` }));
+    const key = typeof (entry as { key?: unknown } | null)?.key === 'string' ? ` "${(entry as { key: string }).key}"` : '';
+    errors.push(new ProtocolError('INVALID_MESSAGE', `setting${key} at settings[${index}] is invalid and was ignored: ${issues[0]?.message ?? 'bad shape'}`, { issues }));
+  });
+  return { settings, errors };
 }

@@ -200,8 +200,11 @@ export class Scope implements AsyncDisposable, Disposable {
     if (this.#closing) return this.#closing;
     this.#state = 'closing';
     this.#reason = reason;
+    // Recorded before any cleanup runs: a cleanup that closes its own scope must join this close.
+    let settle: (result: ScopeCloseResult) => void = () => undefined;
+    this.#closing = new Promise<ScopeCloseResult>((resolve) => (settle = resolve));
     this.#abort?.abort(reason);
-    this.#closing = this.#releaseAll(reason);
+    void this.#releaseAll(reason).then(settle);
     return this.#closing;
   }
 
@@ -257,6 +260,8 @@ export class Scope implements AsyncDisposable, Disposable {
   }
 
   #invoke<A extends unknown[]>(what: string, callback: (...args: A) => unknown, args: A): void {
+    // Nothing the scope owns runs once it started closing, even while a slow cleanup is awaited.
+    if (this.#state !== 'open') return;
     try {
       const result = callback(...args);
       if (isPromiseLike(result)) {

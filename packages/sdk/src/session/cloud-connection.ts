@@ -10,6 +10,7 @@ import {
 } from '../protocol/index.js';
 import type { Logger } from '../logging/index.js';
 import type { TimerHandle } from '../resources/index.js';
+import { TpaError } from '../errors.js';
 import { SessionError } from './errors.js';
 
 export interface ConnectionLoss {
@@ -36,6 +37,8 @@ export interface CloudConnectionOptions {
   readonly onProtocolError: (error: ProtocolError) => void;
   /** The socket closed after it was acknowledged. Never called once the connection is disposed. */
   readonly onLost: (loss: ConnectionLoss) => void;
+  /** A bug of ours surfaced while handling a socket event; it must not escape into ws. */
+  readonly onInternalError: (error: TpaError) => void;
 }
 
 interface PendingOpen {
@@ -102,6 +105,7 @@ export class CloudConnection implements Disposable {
 
   /** Closes gracefully, waiting at most `timeoutMs` for the cloud's close frame, then disposes. */
   async close(code: number, reason: string, timeoutMs: number): Promise<void> {
+    this.#fail(this.#closedWhileConnecting());
     const ws = this.#ws;
     if (ws.readyState === WebSocket.OPEN) {
       await new Promise<void>((resolve) => {
@@ -122,7 +126,7 @@ export class CloudConnection implements Disposable {
   [Symbol.dispose](): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#fail(new SessionError('SESSION_CLOSED', 'the connection was closed while connecting', { sessionId: this.#options.sessionId }));
+    this.#fail(this.#closedWhileConnecting());
     clearTimeout(this.#watchdog);
     const ws = this.#ws;
     ws.off('open', onOpen).off('message', onMessage).off('close', onClose).off('error', onError).off('ping', onActivity).off('pong', onActivity);
@@ -194,6 +198,14 @@ export class CloudConnection implements Disposable {
     this.#watchdog?.refresh();
   }
 
+  reportInternal(error: TpaError): void {
+    this.#options.onInternalError(error);
+  }
+
+  #closedWhileConnecting(): SessionError {
+    return new SessionError('SESSION_CLOSED', 'the session ended while connecting', { sessionId: this.#options.sessionId });
+  }
+
   #fail(error: SessionError): void {
     const pending = this.#pending;
     if (!pending) return;
@@ -214,22 +226,40 @@ export class CloudConnection implements Disposable {
   }
 }
 
+/** Runs a socket event on its connection; a throw is reported, never left to ws. */
+function relay(socket: OwnedSocket, event: string, handle: (connection: CloudConnection) => void): void {
+  const connection = socket[OWNER];
+  if (!connection) return;
+  try {
+    handle(connection);
+  } catch (error) {
+    connection.reportInternal(new TpaError('INTERNAL_ERROR', `handling the socket's "${event}" failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+  }
+}
+
 function onOpen(this: OwnedSocket): void {
-  this[OWNER]?.handleOpen();
+  relay(this, 'open', (connection) => connection.handleOpen());
 }
 
 function onMessage(this: OwnedSocket, data: WebSocket.RawData, isBinary: boolean): void {
-  this[OWNER]?.handleMessage(data, isBinary);
+  // The hot path: no closure per message, so not through relay().
+  const connection = this[OWNER];
+  if (!connection) return;
+  try {
+    connection.handleMessage(data, isBinary);
+  } catch (error) {
+    connection.reportInternal(new TpaError('INTERNAL_ERROR', `handling a message failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+  }
 }
 
 function onClose(this: OwnedSocket, code: number, reason: Buffer): void {
-  this[OWNER]?.handleClose(code, reason);
+  relay(this, 'close', (connection) => connection.handleClose(code, reason));
 }
 
 function onError(this: OwnedSocket, error: Error): void {
-  this[OWNER]?.handleError(error);
+  relay(this, 'error', (connection) => connection.handleError(error));
 }
 
 function onActivity(this: OwnedSocket): void {
-  this[OWNER]?.handleActivity();
+  relay(this, 'activity', (connection) => connection.handleActivity());
 }

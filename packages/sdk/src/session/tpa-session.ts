@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_MESSAGE_BYTES,
   isFinalClose,
   LATER_DIALECT_CLOUD_TO_TPA_TYPES,
+  readSettings,
   type ProtocolError,
   userIdFromSessionId,
   type AppSetting,
@@ -18,7 +19,7 @@ import { childLogger, silentLogger, type Logger } from '../logging/index.js';
 import { Scope, type Disposer, type Resource, type ScopeCloseReason, type TimerHandle } from '../resources/index.js';
 import { EventManager } from '../events/index.js';
 import { LayoutManager } from '../layouts/index.js';
-import { CloudConnection, type ConnectionLoss } from './cloud-connection.js';
+import { CloudConnection, type CloudConnectionOptions, type ConnectionLoss } from './cloud-connection.js';
 import { SessionError } from './errors.js';
 import { backoffDelay, DEFAULT_RECONNECT, type ReconnectOptions } from './reconnect-policy.js';
 import { SessionSettings } from './settings-store.js';
@@ -100,6 +101,10 @@ export class TpaSession implements AsyncDisposable {
   #sessionId: string | undefined;
   #userId: string | undefined;
   #connection: CloudConnection | undefined;
+  /** The connection waiting for its ack, so that ending the session can close it gracefully too. */
+  #opening: CloudConnection | undefined;
+  /** Timers given to registerTimer, pruned of fired and cleared ones as new ones come. */
+  readonly #registeredTimers = new Set<TimerHandle>();
   #lastSubscriptions = '';
   #everConnected = false;
   #ending: Promise<void> | undefined;
@@ -123,7 +128,8 @@ export class TpaSession implements AsyncDisposable {
       send: (message) => this.#send(message),
       logger: this.logger,
     });
-    this.scope.add(this.events);
+    // Closing the scope directly (session.scope.close()) ends the session like disconnect() does.
+    this.scope.onClose((reason) => void this.#end(reason as SessionEndReason, true));
     if (config.parentScope) {
       // The parent ends the session (and waits for it); a session that ends first leaves the parent.
       const detach = config.parentScope.onClose((reason) => this.disconnect(reason as SessionEndReason));
@@ -207,12 +213,26 @@ export class TpaSession implements AsyncDisposable {
 
   /** Takes ownership of a timer made elsewhere: it is cleared when the session ends. */
   registerTimer<T extends TimerHandle>(timer: T): T {
+    // A timer made elsewhere fires or is cleared without the session knowing: forget those as
+    // new ones come, so a long session that registers a timer per event does not grow.
+    for (const registered of this.#registeredTimers) {
+      if (isSpent(registered)) {
+        this.#registeredTimers.delete(registered);
+        this.scope.release(registered);
+      }
+    }
+    if (this.scope.isOpen) this.#registeredTimers.add(timer);
     return this.scope.add(timer);
   }
 
   /** Runs `cleanup(reason)` when the session ends; the returned disposer unregisters it. */
   registerCleanup(cleanup: (reason: SessionEndReason) => unknown): Disposer {
-    return this.scope.onClose(cleanup as (reason: ScopeCloseReason) => unknown);
+    return this.scope.onClose((reason) => {
+      const result = cleanup(reason as SessionEndReason);
+      // A cleanup that returns this session's own ending (`() => session.disconnect()`) must not
+      // be awaited: the ending waits for the cleanups.
+      return result === this.#ending ? undefined : result;
+    });
   }
 
   /** Registers a handler by event name (a stream, or `connected`/`disconnected`/`error`/`settings_update`). */
@@ -252,19 +272,21 @@ export class TpaSession implements AsyncDisposable {
   async #openConnection(reconnected: boolean): Promise<void> {
     const sessionId = this.#sessionId as string;
     const connection: CloudConnection = this.scope.add(
-      new CloudConnection({
+      this.#newConnection({
         url: this.#url,
         sessionId,
         logger: this.logger,
         watchdogTimeoutMs: this.#config.watchdogTimeoutMs ?? DEFAULTS.watchdogTimeoutMs,
         maxMessageBytes: this.#config.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-        onAck: (ack) => this.settings.replace(ack.settings ?? []),
+        onAck: (ack) => this.settings.replace(this.#readSettings(ack.settings ?? [])),
         onMessage: (message) => this.#onMessage(message),
         onBinary: (data) => this.events.dispatchAudio(data),
         onProtocolError: (error) => this.#onProtocolError(error),
-        onLost: (loss) => void this.#onLost(connection, loss),
+        onLost: (loss) => this.#onLost(connection, loss).catch((error: unknown) => this.logger.error({ err: error }, 'handling a lost connection failed')),
+        onInternalError: (error) => this.events.emitError(error),
       }),
     );
+    this.#opening = connection;
     try {
       const init = buildConnectionInit({ packageName: this.packageName, sessionId, apiKey: this.#config.apiKey });
       await connection.open(init, this.#config.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs);
@@ -279,6 +301,17 @@ export class TpaSession implements AsyncDisposable {
     } catch (error) {
       this.#discard(connection);
       throw error;
+    } finally {
+      if (this.#opening === connection) this.#opening = undefined;
+    }
+  }
+
+  #newConnection(options: CloudConnectionOptions): CloudConnection {
+    try {
+      return new CloudConnection(options);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new SessionError('CONNECTION_FAILED', `cannot connect to "${options.url}": ${detail}`, { sessionId: options.sessionId, cause: error });
     }
   }
 
@@ -295,19 +328,28 @@ export class TpaSession implements AsyncDisposable {
         this.events.dispatchStream(message.streamType, message.data);
         return;
       case CloudToTpaMessageType.SETTINGS_UPDATE:
-        this.applySettings(message.settings);
+        this.applySettings(this.#readSettings(message.settings));
         return;
       case CloudToTpaMessageType.CONNECTION_ERROR:
       case CloudToTpaMessageType.TPA_CONNECTION_ERROR:
         this.events.emitError(new SessionError('CLOUD_ERROR', `the cloud reported an error: ${message.message}`, { sessionId: this.#sessionId }));
         return;
       case CloudToTpaMessageType.APP_STOPPED:
-        void this.#end({ kind: 'stopped_by_user', message: message.message ?? message.reason }, true);
+        void this.#end({ kind: 'stopped_by_user', message: message.message ?? message.reason }, true).catch((error: unknown) =>
+          this.logger.error({ err: error }, 'ending the session failed'),
+        );
         return;
       case CloudToTpaMessageType.CONNECTION_ACK:
         this.logger.debug('duplicate tpa_connection_ack ignored');
         return;
     }
+  }
+
+  /** The valid settings of a list from the cloud; each invalid one is an error event. */
+  #readSettings(list: readonly unknown[]): AppSetting[] {
+    const { settings, errors } = readSettings(list);
+    for (const error of errors) this.events.emitError(error);
+    return settings;
   }
 
   #onProtocolError(error: ProtocolError): void {
@@ -385,9 +427,18 @@ export class TpaSession implements AsyncDisposable {
    * `disconnected` event goes out while handlers are still registered, then the scope closes.
    */
   #end(reason: SessionEndReason, graceful: boolean, loss?: ConnectionLoss): Promise<void> {
-    this.#ending ??= (async () => {
+    if (this.#ending) return this.#ending;
+    // Recorded before anything runs: a handler or cleanup that calls disconnect() joins this end.
+    let settle: () => void = () => undefined;
+    this.#ending = new Promise<void>((resolve) => (settle = resolve));
+    void this.#runEnd(reason, graceful, loss).finally(settle);
+    return this.#ending;
+  }
+
+  async #runEnd(reason: SessionEndReason, graceful: boolean, loss: ConnectionLoss | undefined): Promise<void> {
+    try {
       this.#state = 'closing';
-      const connection = this.#connection;
+      const connection = this.#connection ?? this.#opening;
       this.#connection = undefined;
       if (graceful && connection) {
         await connection.close(CloseCode.NORMAL, 'TPA disconnected', this.#config.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs);
@@ -396,9 +447,17 @@ export class TpaSession implements AsyncDisposable {
         this.events.emitDisconnected({ code: loss?.code ?? CloseCode.NORMAL, reason: loss?.reason ?? reason.message ?? reason.kind, willReconnect: false });
       }
       this.logger.info({ sessionId: this.#sessionId, reason: reason.kind }, 'session ended');
+      // Cleanup errors reach `error` handlers, so the handlers go after the scope.
       await this.scope.close(reason);
+    } finally {
+      this.#registeredTimers.clear();
+      this.events.dispose();
       this.#state = 'closed';
-    })();
-    return this.#ending;
+    }
   }
+}
+
+/** Whether a Node.js timer has fired (a timeout) or been cleared, by its own record of it. */
+function isSpent(timer: TimerHandle): boolean {
+  return (timer as { _destroyed?: boolean })._destroyed === true;
 }

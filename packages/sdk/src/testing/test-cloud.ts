@@ -48,6 +48,8 @@ function waitFor<T>(waiters: Set<Waiter<T>>, existing: readonly T[], test: (valu
       waiters.delete(waiter);
       reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
     }, timeoutMs);
+    // A wait must not keep a finished test's process alive.
+    timer.unref();
     const waiter: Waiter<T> = {
       test,
       resolve: (value) => {
@@ -112,8 +114,12 @@ export class TestCloudConnection {
 
   /** Stops reading from the socket: no pongs, no messages, as a cloud that hung. */
   goSilent(): void {
+    this.silent = true;
     (this.socket as unknown as { _socket?: { pause(): void } })._socket?.pause();
   }
+
+  /** Set by goSilent(): the cloud no longer pings this socket either. */
+  silent = false;
 
   waitForMessage<T extends TpaToCloudMessage['type']>(
     type: T,
@@ -169,7 +175,7 @@ export class TestCloud implements AsyncDisposable {
     server.on('connection', (socket) => this.#accept(socket));
     if (options.pingIntervalMs) {
       this.#pinger = setInterval(() => {
-        for (const client of this.#server.clients) client.ping();
+        for (const connection of this.connections) if (!connection.closed && !connection.silent) connection.socket.ping();
       }, options.pingIntervalMs);
     }
   }

@@ -13,6 +13,7 @@ import {
   parseCloudToTpaMessage,
   parseStreamData,
   parseTpaToCloudMessage,
+  readSettings,
   timestampToDate,
   type ProtocolErrorCode,
 } from '@tpa/sdk/protocol';
@@ -41,6 +42,21 @@ describe('cloud -> TPA messages', () => {
       settings: [{ type: 'slider', key: 'speed', label: 'Speed', min: 0, max: 10, value: 3 }],
     });
     expect(parsed.ok).toBe(true);
+  });
+
+  it('reads settings one by one: a bad setting is reported and the others kept', () => {
+    const { settings, errors } = readSettings([
+      { type: 'toggle', key: 'sound', label: 'Sound', defaultValue: true },
+      { type: 'toggle', key: 'bad', label: 'Bad', defaultValue: 'yes' },
+      { type: 'text', key: 'name' },
+      'junk',
+    ]);
+    expect(settings.map((setting) => setting.key)).toEqual(['sound']);
+    expect(errors.map((error) => error.message)).toEqual([
+      expect.stringMatching(/setting "bad" at settings\[1\] is invalid/),
+      expect.stringMatching(/setting "name" at settings\[2\]/),
+      expect.stringMatching(/settings\[3\]/),
+    ]);
   });
 
   it('parses connection_error, the error the real cloud actually sends', () => {
@@ -118,7 +134,7 @@ describe('malformed cloud messages come back as typed errors', () => {
     ['data_stream without streamType', { type: 'data_stream', sessionId, data: {}, timestamp: 1 }, 'INVALID_MESSAGE', /streamType/],
     ['data_stream with string data', { type: 'data_stream', sessionId, streamType: 'VAD', data: 'x', timestamp: 1 }, 'INVALID_MESSAGE', /data/],
     ['ack with a bad timestamp', { type: 'tpa_connection_ack', sessionId, timestamp: 'yesterday' }, 'INVALID_MESSAGE', /timestamp/],
-    ['ack with a bad toggle setting', { type: 'tpa_connection_ack', sessionId, timestamp: 1, settings: [{ type: 'toggle', key: 'k', label: 'K', defaultValue: 'yes' }] }, 'INVALID_MESSAGE', /settings/],
+    ['ack whose settings are not a list', { type: 'tpa_connection_ack', sessionId, timestamp: 1, settings: { sound: true } }, 'INVALID_MESSAGE', /settings/],
     ['settings_update without settings', { type: 'settings_update', packageName: 'p', sessionId, timestamp: 1 }, 'INVALID_MESSAGE', /settings/],
     ['app_stopped with an unknown reason', { type: 'app_stopped', reason: 'bored' }, 'INVALID_MESSAGE', /reason/],
   ];
