@@ -5,6 +5,8 @@ export interface RegisteredSession {
   readonly sessionId: string;
   readonly userId: string;
   readonly startedAt: number;
+  /** The `timestamp` of the session_request that started it: a retry of that request carries the same one. */
+  readonly requestTimestamp: string | number;
 }
 
 /**

@@ -40,6 +40,12 @@ interface WebhookOutcome {
   readonly body: Record<string, unknown>;
 }
 
+/** A session_request being served; a stop_request for its id cancels it. */
+interface StartAttempt {
+  readonly outcome: Promise<WebhookOutcome>;
+  readonly cancellation: { cancelled: boolean };
+}
+
 const success = (message?: string): WebhookOutcome => ({ status: 200, body: webhookSuccess(message) });
 const failure = (status: number, message: string, extra: Record<string, unknown> = {}): WebhookOutcome => ({
   status,
@@ -76,8 +82,9 @@ export class TpaServer implements AsyncDisposable {
   /** Owns every session (each ends when it closes) and the deprecated cleanup handlers. */
   readonly #scope: Scope;
   readonly #registry = new SessionRegistry();
-  readonly #starting = new Map<string, Promise<WebhookOutcome>>();
+  readonly #starting = new Map<string, StartAttempt>();
   #http: Server | undefined;
+  #listening: Promise<void> | undefined;
   #state: ServerState = 'created';
   #startedAt = Date.now();
   #stopping: Promise<void> | undefined;
@@ -124,7 +131,7 @@ export class TpaServer implements AsyncDisposable {
     this.#app.use(jsonErrorHandler(this.logger, this.#config.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes));
     const http = createServer(this.#app);
     this.#http = http;
-    await new Promise<void>((resolve, reject) => {
+    this.#listening = new Promise<void>((resolve, reject) => {
       const onError = (error: Error): void => {
         this.#state = 'stopped';
         reject(new ServerError('LISTEN_FAILED', `could not listen on ${this.#config.host ?? '*'}:${this.#config.port ?? SERVER_DEFAULTS.port}: ${error.message}`, { cause: error }));
@@ -135,6 +142,8 @@ export class TpaServer implements AsyncDisposable {
         resolve();
       });
     });
+    await this.#listening;
+    if (this.#state !== 'starting') throw new ServerError('SERVER_STOPPED', 'the server was stopped while it was starting');
     this.#state = 'listening';
     this.#startedAt = Date.now();
     const address = this.address as ServerAddress;
@@ -269,22 +278,31 @@ export class TpaServer implements AsyncDisposable {
     const inFlight = this.#starting.get(request.sessionId);
     if (inFlight) {
       this.logger.info({ sessionId: request.sessionId }, 'session_request retried while the first is in flight; sharing its outcome');
-      return inFlight;
+      return inFlight.outcome;
     }
-    const outcome = this.#startSession(request, url).finally(() => {
-      if (this.#starting.get(request.sessionId) === outcome) this.#starting.delete(request.sessionId);
+    const live = this.#registry.get(request.sessionId);
+    if (live && live.requestTimestamp === request.timestamp && live.session.state === 'connected') {
+      // The cloud retries a request it thinks timed out: the same request, the same timestamp.
+      this.logger.info({ sessionId: request.sessionId }, 'session_request retried after it was answered; the session is already running');
+      return Promise.resolve(success('session already running'));
+    }
+    const cancellation = { cancelled: false };
+    const outcome = this.#startSession(request, url, cancellation, Date.now()).finally(() => {
+      if (this.#starting.get(request.sessionId) === attempt) this.#starting.delete(request.sessionId);
     });
-    this.#starting.set(request.sessionId, outcome);
+    const attempt: StartAttempt = { outcome, cancellation };
+    this.#starting.set(request.sessionId, attempt);
     return outcome;
   }
 
-  async #startSession(request: SessionWebhookRequest, url: string): Promise<WebhookOutcome> {
+  async #startSession(request: SessionWebhookRequest, url: string, cancellation: { readonly cancelled: boolean }, arrivedAt: number): Promise<WebhookOutcome> {
     const { sessionId, userId } = request;
     const existing = this.#registry.get(sessionId);
     if (existing) {
       this.logger.info({ sessionId }, 'a new session_request for a live session: ending the old one first');
       await existing.session.disconnect({ kind: 'replaced', message: 'replaced by a new session with the same id' });
     }
+    if (cancellation.cancelled) return failure(409, 'a stop_request for this session arrived before it started', { code: 'STOPPED' });
     if (this.#state !== 'listening') return failure(503, 'the server is shutting down');
     const session = new TpaSession({
       ...this.#config.session,
@@ -295,8 +313,7 @@ export class TpaServer implements AsyncDisposable {
       logger: childLogger(this.logger, { sessionId }),
       parentScope: this.#scope,
     });
-    const entry: RegisteredSession = { session, sessionId, userId, startedAt: Date.now() };
-    this.#registry.add(entry);
+    this.#registry.add({ session, sessionId, userId, startedAt: Date.now(), requestTimestamp: request.timestamp });
     session.registerCleanup(() => this.#registry.remove(sessionId, session));
     this.logger.info({ sessionId, userId }, 'session requested');
     try {
@@ -306,12 +323,13 @@ export class TpaServer implements AsyncDisposable {
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'CONNECTION_FAILED';
       return failure(500, 'Failed to connect', { code });
     }
-    return this.#runOnSession(session, sessionId, userId);
+    return this.#runOnSession(session, sessionId, userId, arrivedAt);
   }
 
-  async #runOnSession(session: TpaSession, sessionId: string, userId: string): Promise<WebhookOutcome> {
+  async #runOnSession(session: TpaSession, sessionId: string, userId: string, arrivedAt: number): Promise<WebhookOutcome> {
     const running = (async () => this.onSession(session, sessionId, userId))();
-    const limitMs = this.#config.webhookResponseTimeoutMs ?? SERVER_DEFAULTS.webhookResponseTimeoutMs;
+    // The budget counts from the webhook's arrival: connecting has used part of it.
+    const limitMs = Math.max(0, (this.#config.webhookResponseTimeoutMs ?? SERVER_DEFAULTS.webhookResponseTimeoutMs) - (Date.now() - arrivedAt));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const slow = new Promise<'slow'>((resolve) => {
       timer = setTimeout(() => resolve('slow'), limitMs);
@@ -328,17 +346,28 @@ export class TpaServer implements AsyncDisposable {
         running.catch(endOnFailure);
         return success('session started; onSession still running');
       }
-      return success();
+      return this.#outcomeOfStarted(session);
     } catch (error) {
       await endOnFailure(error);
-      return failure(500, 'onSession failed', { code: 'ON_SESSION_FAILED' });
+      return failure(500, 'Failed to connect', { code: 'ON_SESSION_FAILED' });
     } finally {
       clearTimeout(timer);
     }
   }
 
+  /** The answer for a session whose onSession returned: it may have ended meanwhile. */
+  #outcomeOfStarted(session: TpaSession): WebhookOutcome {
+    const ended = session.endReason;
+    if (!ended) return success();
+    if (ended.kind === 'stopped_by_user') return success('the session was stopped while it started');
+    if (ended.kind === 'server_shutdown') return failure(503, 'the server is shutting down');
+    return failure(500, 'Failed to connect', { code: 'SESSION_ENDED', reason: ended.kind });
+  }
+
   async #onStopRequest(request: StopWebhookRequest): Promise<WebhookOutcome> {
     const { sessionId, userId, reason } = request;
+    const attempt = this.#starting.get(sessionId);
+    if (attempt) attempt.cancellation.cancelled = true;
     const entry = this.#registry.get(sessionId);
     if (entry) {
       const end: SessionEndReason = { kind: 'stopped_by_user', message: `stop_request: ${reason}` };
@@ -367,9 +396,11 @@ export class TpaServer implements AsyncDisposable {
   async #stop(): Promise<void> {
     const previous = this.#state;
     this.#state = 'stopping';
+    if (previous === 'starting') await this.#listening?.catch(() => undefined);
     this.logger.info({ sessions: this.#registry.size }, 'stopping');
     const http = this.#http;
-    const closed = http && previous !== 'created' ? new Promise<void>((resolve) => http.close(() => resolve())) : Promise.resolve();
+    // Phase 1: no new webhooks (they get 503) and no new connections.
+    const closed = http?.listening ? new Promise<void>((resolve) => http.close(() => resolve())) : Promise.resolve();
     http?.closeIdleConnections();
     const limitMs = this.#config.shutdownTimeoutMs ?? SERVER_DEFAULTS.shutdownTimeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -377,8 +408,12 @@ export class TpaServer implements AsyncDisposable {
       timer = setTimeout(() => resolve('late'), limitMs);
     });
     try {
-      const ended = await Promise.race([this.#scope.close({ kind: 'server_shutdown', message: 'the server is stopping' }).then(() => 'ok' as const), deadline]);
-      if (ended === 'late') this.logger.warn({ limitMs }, 'sessions did not all end in time; forcing the shutdown');
+      // Phase 2: every session ends at once (each bounded by its own close and cleanup limits),
+      // then what the server itself owns, last registered first.
+      const reason: SessionEndReason = { kind: 'server_shutdown', message: 'the server is stopping' };
+      const sessions = Promise.allSettled(this.getSessions().map((session) => session.disconnect(reason)));
+      const ended = await Promise.race([sessions.then(() => this.#scope.close(reason)).then(() => 'ok' as const), deadline]);
+      if (ended === 'late') this.logger.warn({ limitMs, left: this.#registry.size }, 'sessions did not all end in time; stopping anyway');
       http?.closeIdleConnections();
       const done = await Promise.race([closed.then(() => 'ok' as const), deadline]);
       if (done === 'late') http?.closeAllConnections();

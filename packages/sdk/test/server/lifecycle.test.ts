@@ -264,3 +264,64 @@ describe('stop', () => {
     expect(process.listenerCount('SIGUSR2')).toBe(0);
   });
 });
+
+describe('races the review found', () => {
+  it('a stop_request while the old session of the same id is being replaced cancels the new start', async () => {
+    await startServer();
+    server.onSessionImpl = async (session) => {
+      session.registerCleanup(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    };
+    await post(`${base}/webhook`, sessionRequest('pia', cloud.url));
+    const restart = post(`${base}/webhook`, { ...sessionRequest('pia', cloud.url), timestamp: new Date(Date.now() + 1_000).toISOString() });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stop = await post(`${base}/webhook`, stopRequest('pia'));
+    expect(stop.status).toBe(200);
+    expect(await restart).toMatchObject({ status: 409, body: { code: 'STOPPED' } });
+    expect(server.sessionCount).toBe(0);
+    await eventually(() => cloud.openConnections.length === 0);
+  });
+
+  it('a retry of a request that was already answered leaves the running session alone', async () => {
+    await startServer();
+    const request = sessionRequest('quinn', cloud.url);
+    expect((await post(`${base}/webhook`, request)).status).toBe(200);
+    const first = server.getSession(makeSessionId('quinn', PACKAGE));
+    expect(await post(`${base}/webhook`, request)).toMatchObject({ status: 200, body: { message: 'session already running' } });
+    expect(server.getSession(makeSessionId('quinn', PACKAGE))).toBe(first);
+    expect(server.started).toHaveLength(1);
+    expect(cloud.connections).toHaveLength(1);
+  });
+
+  it('stop() during start() settles start() and leaves nothing listening', async () => {
+    cloud = await TestCloud.start();
+    server = new RecordingApp({ packageName: PACKAGE, apiKey: API_KEY, host: '127.0.0.1', port: 0, augmentOSWebsocketUrl: cloud.url });
+    const starting = server.start();
+    await server.stop();
+    await expect(starting).rejects.toMatchObject({ code: 'SERVER_STOPPED' });
+    expect(server.address).toBeUndefined();
+  });
+
+  it('stop() ends sessions together, within its deadline, even when the cloud no longer answers', async () => {
+    await startServer({ shutdownTimeoutMs: 3_000, session: { closeTimeoutMs: 500 } });
+    for (const user of ['r1', 'r2', 'r3', 'r4', 'r5', 'r6']) await post(`${base}/webhook`, sessionRequest(user, cloud.url));
+    for (const connection of cloud.connections) connection.goSilent();
+    const started = Date.now();
+    await server.stop();
+    // Six graceful closes one after another would take 3 s; together they take one close timeout.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(server.sessionCount).toBe(0);
+    expect(server.getSessions()).toEqual([]);
+  });
+
+  it('a session stopped during onSession is answered as stopped, not as running', async () => {
+    await startServer();
+    let release: () => void = () => undefined;
+    server.onSessionImpl = () => new Promise<void>((resolve) => (release = resolve));
+    const starting = post(`${base}/webhook`, sessionRequest('sam', cloud.url));
+    await eventually(() => server.started.length === 1);
+    await post(`${base}/webhook`, stopRequest('sam'));
+    release();
+    expect(await starting).toMatchObject({ status: 200, body: { message: 'the session was stopped while it started' } });
+    expect(server.sessionCount).toBe(0);
+  });
+});
