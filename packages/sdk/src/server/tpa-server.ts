@@ -30,7 +30,7 @@ import { TpaSession, type SessionEndReason } from '../session/index.js';
 import { SERVER_DEFAULTS, type ServerAddress, type TpaServerConfig } from './config.js';
 import { ServerError } from './errors.js';
 import { asyncRoute, jsonErrorHandler, notFound, rawBody, sendError } from './http-json.js';
-import { SessionRegistry, type RegisteredSession } from './session-registry.js';
+import { SessionRegistry } from './session-registry.js';
 import { TrustedSocketUrls } from './trusted-urls.js';
 
 type ServerState = 'created' | 'starting' | 'listening' | 'stopping' | 'stopped';
