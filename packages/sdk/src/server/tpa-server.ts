@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import express, { type Express, type Request, type Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import {
   DEFAULT_CLOUD_WEBSOCKET_URL,
   HEALTH_PATH,
@@ -29,6 +29,7 @@ import { Scope } from '../resources/index.js';
 import { TpaSession, type SessionEndReason } from '../session/index.js';
 import { SERVER_DEFAULTS, type ServerAddress, type TpaServerConfig } from './config.js';
 import { ServerError } from './errors.js';
+import { loadExpress } from './express-loader.js';
 import { asyncRoute, jsonErrorHandler, notFound, rawBody, sendError } from './http-json.js';
 import { SessionRegistry } from './session-registry.js';
 import { TrustedSocketUrls } from './trusted-urls.js';
@@ -199,6 +200,7 @@ export class TpaServer implements AsyncDisposable {
   }
 
   #createApp(): Express {
+    const express = loadExpress();
     const app = express();
     app.disable('x-powered-by');
     const maxBody = this.#config.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes;

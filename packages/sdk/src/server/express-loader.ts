@@ -1,0 +1,16 @@
+import { createRequire } from 'node:module';
+import type express from 'express';
+
+type ExpressModule = typeof express;
+
+let loaded: ExpressModule | undefined;
+
+/**
+ * Express, loaded on first use rather than at import: an app that only uses sessions (a worker, a
+ * test) does not pay for Express's ~35 ms and 60-odd modules. Express 5 is CommonJS, so a
+ * synchronous require works and `getExpressApp()` can stay synchronous.
+ */
+export function loadExpress(): ExpressModule {
+  loaded ??= createRequire(import.meta.url)('express') as ExpressModule;
+  return loaded;
+}
