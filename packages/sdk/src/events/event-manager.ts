@@ -71,8 +71,9 @@ export class EventManager implements Disposable {
   readonly #streams = new HandlerRegistry<StreamHandler>(() => this.#onStreamsChanged());
   /** Which handler keys an effective stream matches; rebuilt when the keys change. */
   #matches: Map<string, readonly string[]> | undefined;
-  readonly #session = new HandlerRegistry<SessionEventMap[SessionEventName]>();
-  readonly #settingChanges = new HandlerRegistry<SettingChangeHandler>();
+  // Made on first use: a server holds thousands of sessions, most with few kinds of handlers.
+  #sessionRegistry: HandlerRegistry<SessionEventMap[SessionEventName]> | undefined;
+  #settingChangeRegistry: HandlerRegistry<SettingChangeHandler> | undefined;
   #explicitSet: Set<string> | undefined;
   #syncScheduled = false;
   #disposed = false;
@@ -215,7 +216,7 @@ export class EventManager implements Disposable {
 
   /** How many handlers are registered (streams, session events and setting changes). */
   get handlerCount(): number {
-    return this.#streams.size + this.#session.size + this.#settingChanges.size;
+    return this.#streams.size + (this.#sessionRegistry?.size ?? 0) + (this.#settingChangeRegistry?.size ?? 0);
   }
 
   // Dispatch, used by the session
@@ -259,29 +260,29 @@ export class EventManager implements Disposable {
   }
 
   emitConnected(settings: readonly AppSetting[], info: ConnectedInfo): void {
-    this.#session.forEach('connected', (handler) => this.#invoke('connected', () => (handler as SessionEventMap['connected'])(settings, info), undefined));
+    this.#sessionRegistry?.forEach('connected', (handler) => this.#invoke('connected', () => (handler as SessionEventMap['connected'])(settings, info), undefined));
   }
 
   emitDisconnected(info: DisconnectInfo): void {
-    this.#session.forEach('disconnected', (handler) => this.#invoke('disconnected', handler as SessionEventMap['disconnected'], info));
+    this.#sessionRegistry?.forEach('disconnected', (handler) => this.#invoke('disconnected', handler as SessionEventMap['disconnected'], info));
   }
 
   emitSettingsUpdate(settings: readonly AppSetting[], previous: ReadonlyMap<string, unknown>, current: ReadonlyMap<string, unknown>): void {
-    this.#session.forEach('settings_update', (handler) => this.#invoke('settings_update', handler as SessionEventMap['settings_update'], settings));
+    this.#sessionRegistry?.forEach('settings_update', (handler) => this.#invoke('settings_update', handler as SessionEventMap['settings_update'], settings));
     for (const [key, value] of current) {
       const before = previous.get(key);
       if (sameValue(before, value)) continue;
-      this.#settingChanges.forEach(key, (handler) => this.#invoke(`setting ${key}`, () => handler(value, before), undefined));
+      this.#settingChangeRegistry?.forEach(key, (handler) => this.#invoke(`setting ${key}`, () => handler(value, before), undefined));
     }
   }
 
   /** Delivers an error to `error` handlers; with none, or if they throw, it is logged instead. */
   emitError(error: TpaError): void {
-    if (!this.#session.has('error')) {
+    if (!this.#sessionRegistry?.has('error')) {
       this.#logger.error({ err: error, code: error.code }, error.message);
       return;
     }
-    this.#session.forEach('error', (handler) => {
+    this.#sessionRegistry?.forEach('error', (handler) => {
       try {
         const result = (handler as SessionEventMap['error'])(error);
         if (isPromiseLike(result)) result.then(undefined, (inner: unknown) => this.#logger.error({ err: inner }, 'an error handler rejected'));
@@ -300,8 +301,18 @@ export class EventManager implements Disposable {
     this.#disposed = true;
     this.#explicitSet?.clear();
     this.#streams.clear();
-    this.#session.clear();
-    this.#settingChanges.clear();
+    this.#sessionRegistry?.clear();
+    this.#settingChangeRegistry?.clear();
+  }
+
+  get #session(): HandlerRegistry<SessionEventMap[SessionEventName]> {
+    this.#sessionRegistry ??= new HandlerRegistry();
+    return this.#sessionRegistry;
+  }
+
+  get #settingChanges(): HandlerRegistry<SettingChangeHandler> {
+    this.#settingChangeRegistry ??= new HandlerRegistry();
+    return this.#settingChangeRegistry;
   }
 
   #addSession<E extends SessionEventName>(event: E, handler: SessionEventMap[E]): Disposer {

@@ -341,13 +341,19 @@ export class TpaServer implements AsyncDisposable {
       this.logger.error({ err: failed, sessionId }, failed.message);
       await session.disconnect({ kind: 'error', message: failed.message, cause: failed });
     };
+    // A session that ends (a stop_request, the server stopping) while onSession runs is answered at once.
+    const ended = new Promise<'ended'>((resolve) => {
+      if (session.signal.aborted) resolve('ended');
+      else session.signal.addEventListener('abort', () => resolve('ended'), { once: true });
+    });
     try {
-      const result = await Promise.race([running.then(() => 'done' as const), slow]);
+      const result = await Promise.race([running.then(() => 'done' as const), slow, ended]);
       if (result === 'slow') {
         this.logger.warn({ sessionId, limitMs }, 'onSession is still running; answering the webhook now so the cloud does not retry');
         running.catch(endOnFailure);
         return success('session started; onSession still running');
       }
+      if (result === 'ended') running.catch(endOnFailure);
       return this.#outcomeOfStarted(session);
     } catch (error) {
       await endOnFailure(error);

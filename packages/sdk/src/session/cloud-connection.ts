@@ -139,7 +139,10 @@ export class CloudConnection implements Disposable {
   // Called by the shared listeners below.
 
   handleOpen(): void {
-    if (this.#init) this.#ws.send(JSON.stringify(this.#init));
+    if (!this.#init) return;
+    this.#ws.send(JSON.stringify(this.#init));
+    // Sent once: do not keep the API key (or the object) for the life of the connection.
+    this.#init = undefined;
   }
 
   handleMessage(data: WebSocket.RawData, isBinary: boolean): void {
