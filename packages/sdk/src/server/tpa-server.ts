@@ -80,7 +80,7 @@ export class TpaServer implements AsyncDisposable {
   readonly #trusted: TrustedSocketUrls;
   readonly #tpaConfig: TpaConfig | undefined;
   readonly #app: Express;
-  /** Owns every session (each ends when it closes) and the deprecated cleanup handlers. */
+  /** Owns what the server itself holds (the deprecated cleanup handlers); `stop()` ends sessions first. */
   readonly #scope: Scope;
   readonly #registry = new SessionRegistry();
   readonly #starting = new Map<string, StartAttempt>();
@@ -313,10 +313,9 @@ export class TpaServer implements AsyncDisposable {
       augmentOSWebsocketUrl: url,
       userId,
       logger: childLogger(this.logger, { sessionId }),
-      parentScope: this.#scope,
     });
     this.#registry.add({ session, sessionId, userId, startedAt: Date.now(), requestTimestamp: request.timestamp });
-    session.registerCleanup(() => this.#registry.remove(sessionId, session));
+    session.scope.onClose(() => this.#registry.remove(sessionId, session));
     this.logger.info({ sessionId, userId }, 'session requested');
     try {
       await session.connect(sessionId);
