@@ -15,7 +15,6 @@ import {
   TpaConfigSchema,
   verifyWebhookSignature,
   WEBHOOK_PATH,
-  webhookSuccess,
   websocketUrlOf,
   WebhookRequestType,
   type HealthResponse,
@@ -32,26 +31,10 @@ import { ServerError } from './errors.js';
 import { loadExpress } from './express-loader.js';
 import { asyncRoute, jsonErrorHandler, notFound, rawBody, sendError } from './http-json.js';
 import { SessionRegistry } from './session-registry.js';
+import { failure, outcomeOfStarted, success, type StartAttempt, type WebhookOutcome } from './webhook-outcomes.js';
 import { TrustedSocketUrls } from './trusted-urls.js';
 
 type ServerState = 'created' | 'starting' | 'listening' | 'stopping' | 'stopped';
-
-interface WebhookOutcome {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
-
-/** A session_request being served; a stop_request for its id cancels it. */
-interface StartAttempt {
-  readonly outcome: Promise<WebhookOutcome>;
-  readonly cancellation: { cancelled: boolean };
-}
-
-const success = (message?: string): WebhookOutcome => ({ status: 200, body: webhookSuccess(message) });
-const failure = (status: number, message: string, extra: Record<string, unknown> = {}): WebhookOutcome => ({
-  status,
-  body: { status: 'error', message, ...extra },
-});
 
 let warnedAddCleanupHandler = false;
 
@@ -353,22 +336,13 @@ export class TpaServer implements AsyncDisposable {
         return success('session started; onSession still running');
       }
       if (result === 'ended') running.catch(endOnFailure);
-      return this.#outcomeOfStarted(session);
+      return outcomeOfStarted(session.endReason);
     } catch (error) {
       await endOnFailure(error);
       return failure(500, 'Failed to connect', { code: 'ON_SESSION_FAILED' });
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** The answer for a session whose onSession returned: it may have ended meanwhile. */
-  #outcomeOfStarted(session: TpaSession): WebhookOutcome {
-    const ended = session.endReason;
-    if (!ended) return success();
-    if (ended.kind === 'stopped_by_user') return success('the session was stopped while it started');
-    if (ended.kind === 'server_shutdown') return failure(503, 'the server is shutting down');
-    return failure(500, 'Failed to connect', { code: 'SESSION_ENDED', reason: ended.kind });
   }
 
   async #onStopRequest(request: StopWebhookRequest): Promise<WebhookOutcome> {

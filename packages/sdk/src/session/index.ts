@@ -1,4 +1,5 @@
 export * from './errors.js';
 export * from './reconnect-policy.js';
+export * from './session-config.js';
 export * from './settings-store.js';
 export * from './tpa-session.js';

@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 export interface ReconnectOptions {
   /** How many attempts after a lost connection. Default 5. */
   readonly maxAttempts?: number;
@@ -24,4 +26,37 @@ export const DEFAULT_RECONNECT: Required<ReconnectOptions> = {
 export function backoffDelay(attempt: number, options: Required<ReconnectOptions>, random: () => number = Math.random): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.floor(random() * ceiling);
+}
+
+/**
+ * Runs `attempt` until it succeeds, with {@link backoffDelay} before each try, at most
+ * `maxAttempts` times and never starting one past `deadlineMs`. Stops early when `signal` aborts
+ * (the owner ended) or `retryable` says an error is final.
+ */
+export async function retryWithBackoff(
+  policy: Required<ReconnectOptions>,
+  signal: AbortSignal,
+  attempt: (attempt: number) => Promise<void>,
+  retryable: (error: unknown) => boolean,
+): Promise<{ readonly ok: true } | { readonly ok: false; readonly lastError: unknown }> {
+  const deadline = Date.now() + policy.deadlineMs;
+  let lastError: unknown;
+  for (let number = 1; number <= policy.maxAttempts; number++) {
+    const wait = backoffDelay(number, policy);
+    if (Date.now() + wait > deadline) break;
+    try {
+      await delay(wait, undefined, { signal });
+    } catch {
+      return { ok: false, lastError }; // the owner ended while waiting
+    }
+    if (signal.aborted) return { ok: false, lastError };
+    try {
+      await attempt(number);
+      return { ok: true };
+    } catch (error) {
+      lastError = error;
+      if (signal.aborted || !retryable(error)) break;
+    }
+  }
+  return { ok: false, lastError };
 }

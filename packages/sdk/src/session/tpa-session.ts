@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   buildConnectionInit,
   buildSubscriptionUpdate,
@@ -16,62 +15,14 @@ import {
   type CloudToTpaMessage,
 } from '../protocol/index.js';
 import { childLogger, silentLogger, type Logger } from '../logging/index.js';
-import { Scope, type Disposer, type Resource, type ScopeCloseReason, type TimerHandle } from '../resources/index.js';
+import { Scope, type Disposer, type Resource, type TimerHandle } from '../resources/index.js';
 import { EventManager } from '../events/index.js';
 import { LayoutManager } from '../layouts/index.js';
 import { CloudConnection, type CloudConnectionOptions, type ConnectionLoss } from './cloud-connection.js';
 import { SessionError } from './errors.js';
-import { backoffDelay, DEFAULT_RECONNECT, type ReconnectOptions } from './reconnect-policy.js';
+import { DEFAULT_RECONNECT, retryWithBackoff, type ReconnectOptions } from './reconnect-policy.js';
+import { SESSION_DEFAULTS, type SessionEndKind, type SessionEndReason, type SessionState, type TpaSessionConfig } from './session-config.js';
 import { SessionSettings } from './settings-store.js';
-
-export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closing' | 'closed';
-
-/** Why a session ended; handed to every cleanup (`registerCleanup`, `scope.onClose`). */
-export type SessionEndKind =
-  | 'disconnected'
-  | 'stopped_by_user'
-  | 'cloud_closed'
-  | 'connection_lost'
-  | 'connect_failed'
-  | 'server_shutdown'
-  | 'replaced'
-  | 'error';
-
-export interface SessionEndReason extends ScopeCloseReason {
-  readonly kind: SessionEndKind;
-}
-
-export interface TpaSessionConfig {
-  readonly packageName: string;
-  readonly apiKey: string;
-  /** The cloud's socket URL. Default: the public cloud. */
-  readonly augmentOSWebsocketUrl?: string;
-  /** The user; derived from the session id when omitted. */
-  readonly userId?: string;
-  /** Default: silent. The API key is never logged. */
-  readonly logger?: Logger;
-  /** How long `connect` waits for the ack. Default 10 s. */
-  readonly connectTimeoutMs?: number;
-  /** Silence (no message, no ping) after which a connection counts as lost. Default 60 s; 0 disables. */
-  readonly watchdogTimeoutMs?: number;
-  /** Reconnection after an abnormal close; `false` ends the session at the first loss. */
-  readonly reconnect?: ReconnectOptions | false;
-  /** How long one async cleanup may take. Default 5 s. */
-  readonly cleanupTimeoutMs?: number;
-  /** How long `disconnect` waits for the cloud's close frame. Default 2 s. */
-  readonly closeTimeoutMs?: number;
-  /** Text frames larger than this are refused with an error event. Default 1 MiB. */
-  readonly maxMessageBytes?: number;
-  /** A scope that owns this session: closing it ends the session. */
-  readonly parentScope?: Scope;
-}
-
-const DEFAULTS = {
-  connectTimeoutMs: 10_000,
-  watchdogTimeoutMs: 60_000,
-  cleanupTimeoutMs: 5_000,
-  closeTimeoutMs: 2_000,
-};
 
 /**
  * One user's run of your app. Everything made through it (handlers, timers, intervals, cleanups,
@@ -118,7 +69,7 @@ export class TpaSession implements AsyncDisposable {
     this.logger = childLogger(config.logger ?? silentLogger, { packageName: config.packageName });
     this.scope = new Scope({
       name: `session ${config.packageName}`,
-      cleanupTimeoutMs: config.cleanupTimeoutMs ?? DEFAULTS.cleanupTimeoutMs,
+      cleanupTimeoutMs: config.cleanupTimeoutMs ?? SESSION_DEFAULTS.cleanupTimeoutMs,
       onError: (error) => this.events.emitError(error),
     });
     this.events = new EventManager({ logger: this.logger, onSubscriptionsChanged: (streams) => this.#syncSubscriptions(streams) });
@@ -276,7 +227,7 @@ export class TpaSession implements AsyncDisposable {
         url: this.#url,
         sessionId,
         logger: this.logger,
-        watchdogTimeoutMs: this.#config.watchdogTimeoutMs ?? DEFAULTS.watchdogTimeoutMs,
+        watchdogTimeoutMs: this.#config.watchdogTimeoutMs ?? SESSION_DEFAULTS.watchdogTimeoutMs,
         maxMessageBytes: this.#config.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
         onAck: (ack) => this.settings.replace(this.#readSettings(ack.settings ?? [])),
         onMessage: (message) => this.#onMessage(message),
@@ -289,7 +240,7 @@ export class TpaSession implements AsyncDisposable {
     this.#opening = connection;
     try {
       const init = buildConnectionInit({ packageName: this.packageName, sessionId, apiKey: this.#config.apiKey });
-      await connection.open(init, this.#config.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs);
+      await connection.open(init, this.#config.connectTimeoutMs ?? SESSION_DEFAULTS.connectTimeoutMs);
       if (!this.scope.isOpen) throw new SessionError('SESSION_CLOSED', 'the session ended while connecting', { sessionId });
       this.#connection = connection;
       this.#state = 'connected';
@@ -379,37 +330,26 @@ export class TpaSession implements AsyncDisposable {
   }
 
   async #reconnectLoop(policy: Required<ReconnectOptions>, loss: ConnectionLoss): Promise<void> {
-    const deadline = Date.now() + policy.deadlineMs;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-      const wait = backoffDelay(attempt, policy);
-      if (Date.now() + wait > deadline) break;
+    const outcome = await retryWithBackoff(policy, this.scope.signal, async (attempt) => {
+      this.logger.info({ attempt }, 'reconnecting');
       try {
-        await delay(wait, undefined, { signal: this.scope.signal });
-      } catch {
-        return; // the session ended while waiting
-      }
-      if (!this.scope.isOpen) return;
-      try {
-        this.logger.info({ attempt }, 'reconnecting');
         await this.#openConnection(true);
-        return;
       } catch (error) {
-        lastError = error;
-        if (!this.scope.isOpen) return;
-        this.logger.warn({ attempt, err: error }, 'reconnect attempt failed');
-        if (error instanceof SessionError && error.code === 'AUTH_REJECTED') break;
+        if (this.scope.isOpen) this.logger.warn({ attempt, err: error }, 'reconnect attempt failed');
+        throw error;
       }
-    }
+    }, (error) => !(error instanceof SessionError && error.code === 'AUTH_REJECTED'));
+    if (outcome.ok || !this.scope.isOpen) return;
     const failure = new SessionError('RECONNECT_FAILED', `could not reconnect to ${this.#url}; the session ended`, {
       sessionId: this.#sessionId,
       closeCode: loss.code,
       closeReason: loss.reason,
-      cause: lastError,
+      cause: outcome.lastError,
     });
     this.events.emitError(failure);
     await this.#end({ kind: 'connection_lost', message: failure.message, cause: failure }, false, loss);
   }
+
 
   #send(message: object): boolean {
     return this.#state === 'connected' && this.#connection !== undefined && this.#connection.send(message);
@@ -441,7 +381,7 @@ export class TpaSession implements AsyncDisposable {
       const connection = this.#connection ?? this.#opening;
       this.#connection = undefined;
       if (graceful && connection) {
-        await connection.close(CloseCode.NORMAL, 'TPA disconnected', this.#config.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs);
+        await connection.close(CloseCode.NORMAL, 'TPA disconnected', this.#config.closeTimeoutMs ?? SESSION_DEFAULTS.closeTimeoutMs);
       }
       if (this.#everConnected) {
         this.events.emitDisconnected({ code: loss?.code ?? CloseCode.NORMAL, reason: loss?.reason ?? reason.message ?? reason.kind, willReconnect: false });
