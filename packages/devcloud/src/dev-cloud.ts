@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -81,6 +82,8 @@ export class DevCloud implements AsyncDisposable {
     this.options = options;
     this.server = server;
     this.port = port;
+    // Every stop webhook and every wait in flight listens to it; each removes its listener when done.
+    setMaxListeners(0, this.lifetime.signal);
     const host = urlHost(options.host);
     this.url = `http://${host}:${port}`;
     this.websocketUrl = `ws://${host}:${port}${TPA_WEBSOCKET_PATH}`;

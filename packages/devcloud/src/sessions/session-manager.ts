@@ -53,6 +53,11 @@ const STOPPED_BY_USER: EndOptions = { closeCode: CloseCode.NORMAL, closeReason: 
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    // An abort that already happened fires no event: without this the timer would run its full time.
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
     const done = (): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
