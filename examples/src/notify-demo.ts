@@ -1,6 +1,7 @@
 import { createDevCloud, type DevCloud, type TerminalWriter } from '@tpa/devcloud';
 import { NotifyServer } from '@tpa/notify';
 import { silentLogger, type Logger } from '@tpa/sdk';
+import { StreamType, type NotificationDismissed, type PhoneNotification } from '@tpa/sdk/protocol';
 
 export const DEMO_USER = 'demo@example.com';
 export const DEMO_PACKAGE = 'com.augmentos.notify';
@@ -10,11 +11,11 @@ const DEMO_API_KEY = 'demo-api-key';
 export interface DemoStep {
   readonly afterMs: number;
   readonly say: string;
-  readonly streamType: 'phone_notification' | 'notification_dismissed';
-  readonly data: Record<string, unknown>;
+  readonly streamType: typeof StreamType.PHONE_NOTIFICATION | typeof StreamType.NOTIFICATION_DISMISSED;
+  readonly data: PhoneNotification | NotificationDismissed;
 }
 
-const note = (notificationId: string, app: string, title: string, content: string, priority = 'normal'): Record<string, unknown> => ({
+const note = (notificationId: string, app: string, title: string, content: string, priority: PhoneNotification['priority'] = 'normal'): PhoneNotification => ({
   notificationId,
   app,
   title,
@@ -25,14 +26,14 @@ const note = (notificationId: string, app: string, title: string, content: strin
 
 /** A realistic morning: several apps, a duplicate, a blocked app, a dismissal. */
 export const DEMO_SCRIPT: readonly DemoStep[] = [
-  { afterMs: 1_500, say: 'Messages: a text from Ann', streamType: 'phone_notification', data: note('m1', 'Messages', 'Ann', 'Running 10 min late, save me a seat!') },
-  { afterMs: 500, say: 'Gmail: an invoice (with messy punctuation)', streamType: 'phone_notification', data: note('g1', 'Gmail', 'Invoice #4411', 'Your invoice is ready...\n\nPayment due Friday.') },
-  { afterMs: 500, say: 'Messages: the same text again (a duplicate: dropped)', streamType: 'phone_notification', data: note('m2', 'Messages', 'Ann', 'Running 10 min late, save me a seat!') },
-  { afterMs: 500, say: 'YouTube: a new video (blocked app: dropped)', streamType: 'phone_notification', data: note('y1', 'YouTube', 'New upload', 'Ten things you did not know about glasses') },
-  { afterMs: 500, say: 'Calendar: standup reminder', streamType: 'phone_notification', data: note('c1', 'Calendar', 'Standup', 'Daily standup starts in 5 minutes in room Ada') },
-  { afterMs: 500, say: 'Slack: a long message (cut to 125 characters, wrapped to 35)', streamType: 'phone_notification', data: note('s1', 'Slack', '#releases', 'Version 2.4.0 is out: faster sync, offline maps, a new dashboard card, and about forty bug fixes. Read the changelog before you upgrade the fleet.') },
-  { afterMs: 500, say: 'the phone dismisses the calendar reminder before it shows (removed from the queue)', streamType: 'notification_dismissed', data: { notificationId: 'c1' } },
-  { afterMs: 500, say: 'Uber: your ride (high priority)', streamType: 'phone_notification', data: note('u1', 'Uber', 'Your ride', 'Toyota Prius, plate 7ABC123, arriving in 2 minutes', 'high') },
+  { afterMs: 1_500, say: 'Messages: a text from Ann', streamType: StreamType.PHONE_NOTIFICATION, data: note('m1', 'Messages', 'Ann', 'Running 10 min late, save me a seat!') },
+  { afterMs: 500, say: 'Gmail: an invoice (with messy punctuation)', streamType: StreamType.PHONE_NOTIFICATION, data: note('g1', 'Gmail', 'Invoice #4411', 'Your invoice is ready...\n\nPayment due Friday.') },
+  { afterMs: 500, say: 'Messages: the same text again (a duplicate: dropped)', streamType: StreamType.PHONE_NOTIFICATION, data: note('m2', 'Messages', 'Ann', 'Running 10 min late, save me a seat!') },
+  { afterMs: 500, say: 'YouTube: a new video (blocked app: dropped)', streamType: StreamType.PHONE_NOTIFICATION, data: note('y1', 'YouTube', 'New upload', 'Ten things you did not know about glasses') },
+  { afterMs: 500, say: 'Calendar: standup reminder', streamType: StreamType.PHONE_NOTIFICATION, data: note('c1', 'Calendar', 'Standup', 'Daily standup starts in 5 minutes in room Ada') },
+  { afterMs: 500, say: 'Slack: a long message (cut to 125 characters, wrapped to 35)', streamType: StreamType.PHONE_NOTIFICATION, data: note('s1', 'Slack', '#releases', 'Version 2.4.0 is out: faster sync, offline maps, a new dashboard card, and about forty bug fixes. Read the changelog before you upgrade the fleet.') },
+  { afterMs: 500, say: 'the phone dismisses the calendar reminder before it shows (removed from the queue)', streamType: StreamType.NOTIFICATION_DISMISSED, data: { notificationId: 'c1' } },
+  { afterMs: 500, say: 'Uber: your ride (high priority)', streamType: StreamType.PHONE_NOTIFICATION, data: note('u1', 'Uber', 'Your ride', 'Toyota Prius, plate 7ABC123, arriving in 2 minutes', 'high') },
 ];
 
 export interface NotifyDemoOptions {
