@@ -324,9 +324,10 @@ export class TpaServer implements AsyncDisposable {
       await session.disconnect({ kind: 'error', message: failed.message, cause: failed });
     };
     // A session that ends (a stop_request, the server stopping) while onSession runs is answered at once.
+    let stopWatching: (() => void) | undefined;
     const ended = new Promise<'ended'>((resolve) => {
-      if (session.signal.aborted) resolve('ended');
-      else session.signal.addEventListener('abort', () => resolve('ended'), { once: true });
+      if (!session.scope.isOpen) resolve('ended');
+      else stopWatching = session.scope.onClose(() => resolve('ended'));
     });
     try {
       const result = await Promise.race([running.then(() => 'done' as const), slow, ended]);
@@ -342,6 +343,8 @@ export class TpaServer implements AsyncDisposable {
       return failure(500, 'Failed to connect', { code: 'ON_SESSION_FAILED' });
     } finally {
       clearTimeout(timer);
+      // Not kept for the session's life: a server holds thousands of sessions.
+      stopWatching?.();
     }
   }
 

@@ -3,14 +3,21 @@ import {
   CloseCode,
   CloudToTpaMessageType,
   parseCloudToTpaMessage,
-  type CloudToTpaMessage,
   type ConnectionAck,
   type ConnectionInit,
-  type ProtocolError,
 } from '../protocol/index.js';
 import type { Logger } from '../logging/index.js';
 import type { TimerHandle } from '../resources/index.js';
 import { TpaError } from '../errors.js';
+import {
+  onConnectionAck,
+  onConnectionBinary,
+  onConnectionInternalError,
+  onConnectionLost,
+  onConnectionMessage,
+  onConnectionProtocolError,
+  type ConnectionOwner,
+} from './connection-owner.js';
 import { SessionError } from './errors.js';
 
 export interface ConnectionLoss {
@@ -27,18 +34,8 @@ export interface CloudConnectionOptions {
   /** Silence after which the socket counts as dead; 0 disables the watchdog. */
   readonly watchdogTimeoutMs: number;
   readonly maxMessageBytes: number;
-  /**
-   * Called synchronously with the ack, before `open()` resolves: frames that arrive in the same
-   * read as the ack (a settings_update right behind it) must find its effects already applied.
-   */
-  readonly onAck: (ack: ConnectionAck) => void;
-  readonly onMessage: (message: CloudToTpaMessage) => void;
-  readonly onBinary: (data: Buffer) => void;
-  readonly onProtocolError: (error: ProtocolError) => void;
-  /** The socket closed after it was acknowledged. Never called once the connection is disposed. */
-  readonly onLost: (loss: ConnectionLoss) => void;
-  /** A bug of ours surfaced while handling a socket event; it must not escape into ws. */
-  readonly onInternalError: (error: TpaError) => void;
+  /** Who hears of the connection's events (its session). */
+  readonly owner: ConnectionOwner;
 }
 
 interface PendingOpen {
@@ -148,12 +145,12 @@ export class CloudConnection implements Disposable {
   handleMessage(data: WebSocket.RawData, isBinary: boolean): void {
     this.#watchdog?.refresh();
     if (isBinary) {
-      this.#options.onBinary(Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]));
+      this.#options.owner[onConnectionBinary](Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]));
       return;
     }
     const parsed = parseCloudToTpaMessage(data, { maxBytes: this.#options.maxMessageBytes });
     if (!parsed.ok) {
-      this.#options.onProtocolError(parsed.error);
+      this.#options.owner[onConnectionProtocolError](parsed.error);
       return;
     }
     const message = parsed.value;
@@ -163,20 +160,20 @@ export class CloudConnection implements Disposable {
       clearTimeout(pending.timer);
       this.#acked = true;
       this.#startWatchdog();
-      this.#options.onAck(message);
+      this.#options.owner[onConnectionAck](message);
       pending.resolve(message);
     } else if (pending && message.type === CloudToTpaMessageType.TPA_CONNECTION_ERROR) {
       this.#fail(new SessionError('AUTH_REJECTED', `the cloud refused the connection: ${message.message}`, { sessionId: this.#options.sessionId }));
       this.#ws.close(CloseCode.NORMAL);
     } else {
-      this.#options.onMessage(message);
+      this.#options.owner[onConnectionMessage](message);
     }
   }
 
   handleClose(code: number, reasonBuffer: Buffer): void {
     const reason = reasonBuffer.toString();
     if (this.#acked) {
-      this.#options.onLost({ code, reason, stale: this.#stale });
+      this.#options.owner[onConnectionLost](this, { code, reason, stale: this.#stale });
       return;
     }
     const refused = code === CloseCode.POLICY_VIOLATION;
@@ -202,7 +199,7 @@ export class CloudConnection implements Disposable {
   }
 
   reportInternal(error: TpaError): void {
-    this.#options.onInternalError(error);
+    this.#options.owner[onConnectionInternalError](error);
   }
 
   #closedWhileConnecting(): SessionError {

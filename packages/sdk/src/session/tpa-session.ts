@@ -13,12 +13,23 @@ import {
   userIdFromSessionId,
   type AppSetting,
   type CloudToTpaMessage,
+  type ConnectionAck,
 } from '../protocol/index.js';
+import type { TpaError } from '../errors.js';
 import { childLogger, silentLogger, type Logger } from '../logging/index.js';
 import { Scope, type Disposer, type Resource, type TimerHandle } from '../resources/index.js';
 import { EventManager } from '../events/index.js';
 import { LayoutManager } from '../layouts/index.js';
 import { CloudConnection, type CloudConnectionOptions, type ConnectionLoss } from './cloud-connection.js';
+import {
+  onConnectionAck,
+  onConnectionBinary,
+  onConnectionInternalError,
+  onConnectionLost,
+  onConnectionMessage,
+  onConnectionProtocolError,
+  type ConnectionOwner,
+} from './connection-owner.js';
 import { SessionError } from './errors.js';
 import { DEFAULT_RECONNECT, retryWithBackoff, type ReconnectOptions } from './reconnect-policy.js';
 import { SESSION_DEFAULTS, type SessionEndKind, type SessionEndReason, type SessionState, type TpaSessionConfig } from './session-config.js';
@@ -37,7 +48,7 @@ import { SessionSettings } from './settings-store.js';
  * session.events.onButtonPress(() => void session.disconnect());
  * ```
  */
-export class TpaSession implements AsyncDisposable {
+export class TpaSession implements AsyncDisposable, ConnectionOwner {
   readonly packageName: string;
   readonly events: EventManager;
   readonly layouts: LayoutManager;
@@ -229,12 +240,7 @@ export class TpaSession implements AsyncDisposable {
         logger: this.logger,
         watchdogTimeoutMs: this.#config.watchdogTimeoutMs ?? SESSION_DEFAULTS.watchdogTimeoutMs,
         maxMessageBytes: this.#config.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-        onAck: (ack) => this.settings.replace(this.#readSettings(ack.settings ?? [])),
-        onMessage: (message) => this.#onMessage(message),
-        onBinary: (data) => this.events.dispatchAudio(data),
-        onProtocolError: (error) => this.#onProtocolError(error),
-        onLost: (loss) => this.#onLost(connection, loss).catch((error: unknown) => this.logger.error({ err: error }, 'handling a lost connection failed')),
-        onInternalError: (error) => this.events.emitError(error),
+        owner: this,
       }),
     );
     this.#opening = connection;
@@ -271,6 +277,32 @@ export class TpaSession implements AsyncDisposable {
     if (this.#connection === connection) this.#connection = undefined;
     this.scope.release(connection);
     connection[Symbol.dispose]();
+  }
+
+  // What its connections report (see connection-owner.ts).
+
+  [onConnectionAck](ack: ConnectionAck): void {
+    this.settings.replace(this.#readSettings(ack.settings ?? []));
+  }
+
+  [onConnectionMessage](message: CloudToTpaMessage): void {
+    this.#onMessage(message);
+  }
+
+  [onConnectionBinary](data: Buffer): void {
+    this.events.dispatchAudio(data);
+  }
+
+  [onConnectionProtocolError](error: ProtocolError): void {
+    this.#onProtocolError(error);
+  }
+
+  [onConnectionLost](connection: CloudConnection, loss: ConnectionLoss): void {
+    this.#onLost(connection, loss).catch((error: unknown) => this.logger.error({ err: error }, 'handling a lost connection failed'));
+  }
+
+  [onConnectionInternalError](error: TpaError): void {
+    this.events.emitError(error);
   }
 
   #onMessage(message: CloudToTpaMessage): void {
