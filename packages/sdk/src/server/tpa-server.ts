@@ -186,6 +186,8 @@ export class TpaServer implements AsyncDisposable {
     const express = loadExpress();
     const app = express();
     app.disable('x-powered-by');
+    // JSON answers to machines: no ETag (a hash of every body) is needed.
+    app.disable('etag');
     const maxBody = this.#config.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes;
     const raw = express.raw({ type: () => true, limit: maxBody });
     app.post(WEBHOOK_PATH, raw, asyncRoute((req, res) => this.#onWebhook(req, res), this.logger));
