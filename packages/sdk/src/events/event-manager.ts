@@ -237,15 +237,14 @@ export class EventManager implements Disposable {
       }
       value = parsed.value.data;
     }
+    // Only the handlers registered when the event arrived: one that re-registers itself must not
+    // run again (and again) for the same event.
+    const before = this.#streams.registeredCount;
     for (const key of keys) {
       const registrations = this.#streams.registrations(key);
       if (!registrations) continue;
-      // Only the handlers registered when the event arrived: one that re-registers itself must
-      // not run again (and again) for the same event.
-      let remaining = registrations.size;
       for (const registration of registrations) {
-        if (remaining-- === 0) break;
-        this.#invoke(key, registration.handler as Handler<unknown>, value);
+        if (registration.order < before) this.#invoke(key, registration.handler as Handler<unknown>, value);
       }
     }
   }

@@ -3,6 +3,8 @@ import { toDisposable, type Disposer } from '../resources/index.js';
 /** One registration: the same function registered twice is two registrations, each removed by its own disposer. */
 export interface Registration<H> {
   readonly handler: H;
+  /** Registration order: an event reaches only handlers registered before it was dispatched. */
+  readonly order: number;
 }
 
 /** Handlers by key, in registration order; tells its owner when a key gains its first or loses its last handler. */
@@ -10,6 +12,7 @@ export class HandlerRegistry<H> {
   // Made on first use: most sessions use few of their registries, and a server holds thousands.
   #byKeyMap: Map<string, Set<Registration<H>>> | undefined;
   readonly #onKeysChanged: (() => void) | undefined;
+  #registered = 0;
 
   constructor(onKeysChanged?: () => void) {
     this.#onKeysChanged = onKeysChanged;
@@ -28,7 +31,7 @@ export class HandlerRegistry<H> {
       registrations = new Set();
       this.#byKey.set(key, registrations);
     }
-    const registration: Registration<H> = { handler };
+    const registration: Registration<H> = { handler, order: this.#registered++ };
     registrations.add(registration);
     if (isNewKey) this.#onKeysChanged?.();
     const owned = registrations;
@@ -41,11 +44,20 @@ export class HandlerRegistry<H> {
     });
   }
 
-  /** Calls `visit` with each handler of `key`, in registration order. */
+  /**
+   * Calls `visit` with each handler of `key` registered before this call, in registration order:
+   * a handler that registers itself again (or another) during the visit is not visited for it.
+   */
   forEach(key: string, visit: (handler: H) => void): void {
     const registrations = this.#byKeyMap?.get(key);
     if (!registrations) return;
-    for (const registration of registrations) visit(registration.handler);
+    const before = this.#registered;
+    for (const registration of registrations) if (registration.order < before) visit(registration.handler);
+  }
+
+  /** How many registrations were ever made: registrations with a lower `order` existed before now. */
+  get registeredCount(): number {
+    return this.#registered;
   }
 
   /** The registrations of `key`, for hot paths that must not allocate a callback per call. */

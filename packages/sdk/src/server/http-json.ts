@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../logging/index.js';
 import { webhookError } from '../protocol/index.js';
 import { HttpError } from './errors.js';
@@ -29,21 +30,32 @@ interface BodyParserError {
   readonly type?: string;
 }
 
-/** Turns body-parser and other errors into JSON; sizes and encodings get their own status. */
-export function jsonErrorHandler(logger: Logger, maxBodyBytes: number): ErrorRequestHandler {
-  return (error: unknown, req, res, _next) => {
+function pathOf(req: IncomingMessage): string {
+  return new URL(req.url ?? '/', 'http://localhost').pathname;
+}
+
+/**
+ * Answers what no route handled, or an error a route passed on: a 404, or the error's 4xx, or a
+ * 500, always as JSON. It is the app's final handler rather than a last route, so routes that an
+ * app adds with getExpressApp() after start() still come before it.
+ */
+export function unhandledRequest(logger: Logger, maxBodyBytes: number): (error: unknown, req: IncomingMessage, res: ServerResponse) => void {
+  return (error, req, res) => {
+    const reply = res as Response;
+    if (error === undefined || error === null) {
+      sendError(reply, 404, `no route for ${req.method ?? 'GET'} ${pathOf(req)}`);
+      return;
+    }
     const parserError = error as BodyParserError;
     if (parserError.type === 'entity.too.large') {
-      sendError(res, 413, `request body is over the limit of ${maxBodyBytes} bytes`);
+      sendError(reply, 413, `request body is over the limit of ${maxBodyBytes} bytes`);
       return;
     }
     if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
-      sendError(res, parserError.status, error instanceof Error ? error.message : 'bad request');
+      sendError(reply, parserError.status, error instanceof Error ? error.message : 'bad request');
       return;
     }
-    logger.error({ err: error, path: req.path }, 'request failed');
-    sendError(res, 500, 'Internal error');
+    logger.error({ err: error, path: pathOf(req) }, 'request failed');
+    sendError(reply, 500, 'Internal error');
   };
 }
-
-export const notFound: RequestHandler = (req, res) => sendError(res, 404, `no route for ${req.method} ${req.path}`);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ import { TpaSession, type SessionEndReason } from '../session/index.js';
 import { SERVER_DEFAULTS, type ServerAddress, type TpaServerConfig } from './config.js';
 import { ServerError } from './errors.js';
 import { loadExpress } from './express-loader.js';
-import { asyncRoute, jsonErrorHandler, notFound, rawBody, sendError } from './http-json.js';
+import { asyncRoute, rawBody, sendError, unhandledRequest } from './http-json.js';
 import { SessionRegistry } from './session-registry.js';
 import { failure, outcomeOfStarted, success, type StartAttempt, type WebhookOutcome } from './webhook-outcomes.js';
 import { TrustedSocketUrls } from './trusted-urls.js';
@@ -86,7 +86,7 @@ export class TpaServer implements AsyncDisposable {
     this.#app = this.#createApp();
   }
 
-  /** The Express app, to add routes of your own before `start()`. */
+  /** The Express app, to add routes of your own (before or after `start()`). */
   getExpressApp(): Express {
     return this.#app;
   }
@@ -110,10 +110,9 @@ export class TpaServer implements AsyncDisposable {
       throw new ServerError(stopped ? 'SERVER_STOPPED' : 'ALREADY_STARTED', `start() needs a new server; this one is ${this.#state}`);
     }
     this.#state = 'starting';
-    // Added last so that routes an app adds with getExpressApp() come first.
-    this.#app.use(notFound);
-    this.#app.use(jsonErrorHandler(this.logger, this.#config.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes));
-    const http = createServer(this.#app);
+    const unhandled = unhandledRequest(this.logger, this.#config.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes);
+    const app = this.#app as unknown as (req: IncomingMessage, res: ServerResponse, done: (error?: unknown) => void) => void;
+    const http = createServer((req, res) => app(req, res, (error?: unknown) => unhandled(error, req, res)));
     this.#http = http;
     this.#listening = new Promise<void>((resolve, reject) => {
       const onError = (error: Error): void => {
@@ -264,8 +263,12 @@ export class TpaServer implements AsyncDisposable {
     }
     const inFlight = this.#starting.get(request.sessionId);
     if (inFlight) {
-      this.logger.info({ sessionId: request.sessionId }, 'session_request retried while the first is in flight; sharing its outcome');
-      return inFlight.outcome;
+      if (inFlight.timestamp === request.timestamp) {
+        this.logger.info({ sessionId: request.sessionId }, 'session_request retried while the first is in flight; sharing its outcome');
+        return inFlight.outcome;
+      }
+      // A newer request (the user started the app again): it starts anew once this one settled.
+      return inFlight.outcome.then(() => this.#onSessionRequest(request));
     }
     const live = this.#registry.get(request.sessionId);
     if (live && live.requestTimestamp === request.timestamp && live.session.state === 'connected') {
@@ -277,7 +280,7 @@ export class TpaServer implements AsyncDisposable {
     const outcome = this.#startSession(request, url, cancellation, Date.now()).finally(() => {
       if (this.#starting.get(request.sessionId) === attempt) this.#starting.delete(request.sessionId);
     });
-    const attempt: StartAttempt = { outcome, cancellation };
+    const attempt: StartAttempt = { outcome, cancellation, timestamp: request.timestamp };
     this.#starting.set(request.sessionId, attempt);
     return outcome;
   }
@@ -398,8 +401,10 @@ export class TpaServer implements AsyncDisposable {
       // then what the server itself owns, last registered first.
       const reason: SessionEndReason = { kind: 'server_shutdown', message: 'the server is stopping' };
       const sessions = Promise.allSettled(this.getSessions().map((session) => session.disconnect(reason)));
-      const ended = await Promise.race([sessions.then(() => this.#scope.close(reason)).then(() => 'ok' as const), deadline]);
+      const ended = await Promise.race([sessions.then(() => 'ok' as const), deadline]);
       if (ended === 'late') this.logger.warn({ limitMs, left: this.#registry.size }, 'sessions did not all end in time; stopping anyway');
+      // What the server itself owns runs in any case (each cleanup is bounded by the scope).
+      await this.#scope.close(reason);
       http?.closeIdleConnections();
       const done = await Promise.race([closed.then(() => 'ok' as const), deadline]);
       if (done === 'late') http?.closeAllConnections();

@@ -11,6 +11,8 @@ export interface WebhookOutcome {
 export interface StartAttempt {
   readonly outcome: Promise<WebhookOutcome>;
   readonly cancellation: { cancelled: boolean };
+  /** The request's `timestamp`: a retry of the same request carries the same one. */
+  readonly timestamp: string | number;
 }
 
 export const success = (message?: string): WebhookOutcome => ({ status: 200, body: webhookSuccess(message) });

@@ -34,6 +34,8 @@ export interface CloudConnectionOptions {
   /** Silence after which the socket counts as dead; 0 disables the watchdog. */
   readonly watchdogTimeoutMs: number;
   readonly maxMessageBytes: number;
+  /** How long a graceful close (`Symbol.asyncDispose`) waits for the cloud's close frame. */
+  readonly closeTimeoutMs: number;
   /** Who hears of the connection's events (its session). */
   readonly owner: ConnectionOwner;
 }
@@ -60,7 +62,7 @@ const noop = (): void => undefined;
  *
  * Its listeners are shared functions rather than closures: a server may hold thousands of these.
  */
-export class CloudConnection implements Disposable {
+export class CloudConnection implements Disposable, AsyncDisposable {
   readonly #options: CloudConnectionOptions;
   readonly #ws: OwnedSocket;
   #pending: PendingOpen | undefined;
@@ -117,6 +119,11 @@ export class CloudConnection implements Disposable {
       });
     }
     this[Symbol.dispose]();
+  }
+
+  /** Closes gracefully (1000), as a session's scope does when the session ends. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close(CloseCode.NORMAL, 'TPA disconnected', this.#options.closeTimeoutMs);
   }
 
   /** Removes every listener, clears every timer, terminates the socket. Idempotent. */

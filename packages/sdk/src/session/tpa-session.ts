@@ -63,13 +63,12 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   #sessionId: string | undefined;
   #userId: string | undefined;
   #connection: CloudConnection | undefined;
-  /** The connection waiting for its ack, so that ending the session can close it gracefully too. */
-  #opening: CloudConnection | undefined;
   /** Timers given to registerTimer, pruned of fired and cleared ones as new ones come. */
   readonly #registeredTimers = new Set<TimerHandle>();
   #lastSubscriptions = '';
   #everConnected = false;
   #ending: Promise<void> | undefined;
+  #endReason: SessionEndReason | undefined;
 
   constructor(config: TpaSessionConfig) {
     if (!config.packageName) throw new TypeError('TpaSession needs a packageName');
@@ -91,7 +90,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
       logger: this.logger,
     });
     // Closing the scope directly (session.scope.close()) ends the session like disconnect() does.
-    this.scope.onClose((reason) => void this.#end(reason as SessionEndReason, true));
+    this.scope.onClose((reason) => void this.#end(reason as SessionEndReason));
     if (config.parentScope) {
       // The parent ends the session (and waits for it); a session that ends first leaves the parent.
       const detach = config.parentScope.onClose((reason) => this.disconnect(reason as SessionEndReason));
@@ -118,7 +117,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
 
   /** How the session ended, once it did. */
   get endReason(): SessionEndReason | undefined {
-    return this.scope.closeReason as SessionEndReason | undefined;
+    return this.#endReason ?? (this.scope.closeReason as SessionEndReason | undefined);
   }
 
   /**
@@ -139,7 +138,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     try {
       await this.#openConnection(false);
     } catch (error) {
-      await this.#end({ kind: 'connect_failed', message: error instanceof Error ? error.message : String(error), cause: error }, false);
+      await this.#end({ kind: 'connect_failed', message: error instanceof Error ? error.message : String(error), cause: error });
       throw error;
     }
   }
@@ -149,7 +148,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
    * first), and resolves when they are done. Safe to call any number of times.
    */
   disconnect(reason: SessionEndReason = { kind: 'disconnected', message: 'disconnected by the app' }): Promise<void> {
-    return this.#end(reason, true);
+    return this.#end(reason);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -181,6 +180,8 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
       if (isSpent(registered)) {
         this.#registeredTimers.delete(registered);
         this.scope.release(registered);
+        // Cleared too, so that a refresh() of a fired timer cannot re-arm it outside the session.
+        clearTimeout(registered);
       }
     }
     if (this.scope.isOpen) this.#registeredTimers.add(timer);
@@ -240,14 +241,14 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
         logger: this.logger,
         watchdogTimeoutMs: this.#config.watchdogTimeoutMs ?? SESSION_DEFAULTS.watchdogTimeoutMs,
         maxMessageBytes: this.#config.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+        closeTimeoutMs: this.#config.closeTimeoutMs ?? SESSION_DEFAULTS.closeTimeoutMs,
         owner: this,
       }),
     );
-    this.#opening = connection;
     try {
       const init = buildConnectionInit({ packageName: this.packageName, sessionId, apiKey: this.#config.apiKey });
       await connection.open(init, this.#config.connectTimeoutMs ?? SESSION_DEFAULTS.connectTimeoutMs);
-      if (!this.scope.isOpen) throw new SessionError('SESSION_CLOSED', 'the session ended while connecting', { sessionId });
+      if (this.#ending || !this.scope.isOpen) throw new SessionError('SESSION_CLOSED', 'the session ended while connecting', { sessionId });
       this.#connection = connection;
       this.#state = 'connected';
       this.#everConnected = true;
@@ -258,8 +259,6 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     } catch (error) {
       this.#discard(connection);
       throw error;
-    } finally {
-      if (this.#opening === connection) this.#opening = undefined;
     }
   }
 
@@ -306,6 +305,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   }
 
   #onMessage(message: CloudToTpaMessage): void {
+    if (this.#ending) return; // nothing is delivered once the session started ending
     switch (message.type) {
       case CloudToTpaMessageType.DATA_STREAM:
         this.events.dispatchStream(message.streamType, message.data);
@@ -318,7 +318,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
         this.events.emitError(new SessionError('CLOUD_ERROR', `the cloud reported an error: ${message.message}`, { sessionId: this.#sessionId }));
         return;
       case CloudToTpaMessageType.APP_STOPPED:
-        void this.#end({ kind: 'stopped_by_user', message: message.message ?? message.reason }, true).catch((error: unknown) =>
+        void this.#end({ kind: 'stopped_by_user', message: message.message ?? message.reason }).catch((error: unknown) =>
           this.logger.error({ err: error }, 'ending the session failed'),
         );
         return;
@@ -348,12 +348,12 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     this.#discard(connection);
     if (isFinalClose(loss.code, loss.reason) && !loss.stale) {
       const kind: SessionEndKind = loss.reason === CloseReason.APP_STOPPED ? 'stopped_by_user' : 'cloud_closed';
-      await this.#end({ kind, message: `closed by the cloud: ${loss.code} ${loss.reason}`.trim() }, false, loss);
+      await this.#end({ kind, message: `closed by the cloud: ${loss.code} ${loss.reason}`.trim() }, loss);
       return;
     }
     this.logger.warn({ code: loss.code, reason: loss.reason, stale: loss.stale }, 'connection lost');
     if (!this.#reconnect) {
-      await this.#end({ kind: 'connection_lost', message: `connection lost: ${loss.code}` }, false, loss);
+      await this.#end({ kind: 'connection_lost', message: `connection lost: ${loss.code}` }, loss);
       return;
     }
     this.#state = 'reconnecting';
@@ -379,7 +379,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
       cause: outcome.lastError,
     });
     this.events.emitError(failure);
-    await this.#end({ kind: 'connection_lost', message: failure.message, cause: failure }, false, loss);
+    await this.#end({ kind: 'connection_lost', message: failure.message, cause: failure }, loss);
   }
 
 
@@ -395,36 +395,40 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   }
 
   /**
-   * The one way a session ends. `graceful` closes a live socket with 1000 first. The
-   * `disconnected` event goes out while handlers are still registered, then the scope closes.
+   * The one way a session ends. The `disconnected` event goes out first, while handlers are still
+   * registered; then the scope closes at once, so nothing the session owns runs any more, and
+   * closing it closes a live socket gracefully (1000, bounded by `closeTimeoutMs`); the handlers go
+   * last, so that cleanup errors still reach `error` handlers.
    */
-  #end(reason: SessionEndReason, graceful: boolean, loss?: ConnectionLoss): Promise<void> {
+  #end(reason: SessionEndReason, loss?: ConnectionLoss): Promise<void> {
     if (this.#ending) return this.#ending;
     // Recorded before anything runs: a handler or cleanup that calls disconnect() joins this end.
     let settle: () => void = () => undefined;
     this.#ending = new Promise<void>((resolve) => (settle = resolve));
-    void this.#runEnd(reason, graceful, loss).finally(settle);
+    this.#endReason = reason;
+    // #runEnd can only throw if a logger throws, after the ending itself completed.
+    void this.#runEnd(reason, loss)
+      .catch(() => undefined)
+      .then(settle);
     return this.#ending;
   }
 
-  async #runEnd(reason: SessionEndReason, graceful: boolean, loss: ConnectionLoss | undefined): Promise<void> {
+  async #runEnd(reason: SessionEndReason, loss: ConnectionLoss | undefined): Promise<void> {
+    this.#state = 'closing';
+    this.#connection = undefined;
     try {
-      this.#state = 'closing';
-      const connection = this.#connection ?? this.#opening;
-      this.#connection = undefined;
-      if (graceful && connection) {
-        await connection.close(CloseCode.NORMAL, 'TPA disconnected', this.#config.closeTimeoutMs ?? SESSION_DEFAULTS.closeTimeoutMs);
-      }
       if (this.#everConnected) {
         this.events.emitDisconnected({ code: loss?.code ?? CloseCode.NORMAL, reason: loss?.reason ?? reason.message ?? reason.kind, willReconnect: false });
       }
       this.logger.info({ sessionId: this.#sessionId, reason: reason.kind }, 'session ended');
-      // Cleanup errors reach `error` handlers, so the handlers go after the scope.
-      await this.scope.close(reason);
     } finally {
-      this.#registeredTimers.clear();
-      this.events.dispose();
-      this.#state = 'closed';
+      try {
+        await this.scope.close(reason);
+      } finally {
+        this.#registeredTimers.clear();
+        this.events.dispose();
+        this.#state = 'closed';
+      }
     }
   }
 }

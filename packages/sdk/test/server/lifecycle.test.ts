@@ -78,6 +78,8 @@ describe('routes', () => {
     expect((await get(`${base}/tpa_config.json`)).body).toMatchObject({ name: 'Test', settings: [{ key: 'on' }] });
     expect((await get(`${base}/hello.txt`)).text).toBe('hi');
     expect((await get(`${base}/custom`)).body).toEqual({ custom: true });
+    server.getExpressApp().get('/added-after-start', (_req, res) => res.json({ late: true }));
+    expect((await get(`${base}/added-after-start`)).body).toEqual({ late: true });
     const missing = await get(`${base}/nope`);
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ status: 'error', message: 'no route for GET /nope' });
@@ -141,7 +143,8 @@ describe('session lifecycle', () => {
 
   it('a retry of an in-flight session_request shares its outcome: one session, one connection', async () => {
     await startServer({}, { ackDelayMs: 200 });
-    const [first, retry] = await Promise.all([post(`${base}/webhook`, sessionRequest('fay', cloud.url)), post(`${base}/webhook`, sessionRequest('fay', cloud.url))]);
+    const request = sessionRequest('fay', cloud.url);
+    const [first, retry] = await Promise.all([post(`${base}/webhook`, request), post(`${base}/webhook`, request)]);
     expect(first).toMatchObject({ status: 200 });
     expect(retry).toMatchObject({ status: 200 });
     expect(server.started).toHaveLength(1);
@@ -279,6 +282,18 @@ describe('races the review found', () => {
     expect(await restart).toMatchObject({ status: 409, body: { code: 'STOPPED' } });
     expect(server.sessionCount).toBe(0);
     await eventually(() => cloud.openConnections.length === 0);
+  });
+
+  it('a newer session_request while an older one is in flight starts anew after it, and wins', async () => {
+    await startServer({}, { ackDelayMs: 150 });
+    const older = post(`${base}/webhook`, sessionRequest('una', cloud.url));
+    await cloud.waitForConnection();
+    const newer = post(`${base}/webhook`, { ...sessionRequest('una', cloud.url), timestamp: new Date(Date.now() + 1_000).toISOString() });
+    expect((await older).status).toBe(200);
+    expect((await newer).status).toBe(200);
+    expect(server.started).toHaveLength(2);
+    expect(server.sessionCount).toBe(1);
+    await eventually(() => cloud.openConnections.length === 1);
   });
 
   it('a retry of a request that was already answered leaves the running session alone', async () => {
