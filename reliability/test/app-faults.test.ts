@@ -144,7 +144,8 @@ describe('a session cleanup', () => {
     await stack.cloud.startApp(USER, PACKAGE);
     await waitLive(stack, USER);
     await stack.cloud.stopApp(USER, PACKAGE);
-    await eventually(() => stack.server.sessionCount === 0, 'the session to end');
+    // The session leaves the registry as its ending starts; its cleanups finish (one given up) after.
+    await eventually(() => stack.server.sessionCount === 0 && stack.server.errorCodes.length > 0, 'the session to end and report the hanging cleanup');
     expect(cleanupsAfter).toBe(1);
     expect(stack.server.ended).toEqual(['stopped_by_user']);
     expect(stack.server.errorCodes).toEqual(['CLEANUP_FAILED']);

@@ -154,7 +154,7 @@ const CASES: ReadonlyArray<[name: string, send: (app: TestCloudConnection) => vo
   ['a binary frame, with no audio handler', (a) => a.send(Buffer.from([0, 1, 2, 3])), { log: /binary frame/ }],
   ['a binary frame that holds a JSON message', (a) => a.send(Buffer.from(JSON.stringify(buildDataStream(SESSION_ID, 'button_press', { buttonId: 'b', pressType: 'short', ...bad })))), { log: /binary frame/ }],
   // ws does not check UTF-8 for the SDK: the bytes fail as JSON instead of closing the socket (1007).
-  ['a text frame that is not UTF-8', (a) => a.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false }), { error: 'INVALID_JSON' }],
+  ['a text frame that is not UTF-8', (a) => a.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false }), { error: 'INVALID_UTF8' }],
   ['a frame one byte over the limit', (a) => a.send(JSON.stringify({ ...buildDataStream(SESSION_ID, 'button_press', bad), pad: '' }).padEnd(MAX_MESSAGE_BYTES + 1, ' ')), { error: 'FRAME_TOO_LARGE' }],
 ];
 

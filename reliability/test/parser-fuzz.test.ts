@@ -29,6 +29,7 @@ const CODES: Record<ProtocolErrorCode, true> = {
   UNKNOWN_TYPE: true,
   INVALID_MESSAGE: true,
   FRAME_TOO_LARGE: true,
+  INVALID_UTF8: true,
 };
 
 interface Validator {

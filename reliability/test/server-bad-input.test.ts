@@ -88,7 +88,7 @@ describe('bad bodies on POST /settings', () => {
     ['settings that are not a list', JSON.stringify({ userIdForSettings: LIVE_USER, settings: { sound: true } }), 400, /settings/],
     ['a setting with no key', JSON.stringify({ userIdForSettings: LIVE_USER, settings: [{ ...toggle, key: undefined }] }), 400, /settings/],
     ['a toggle with a text default', JSON.stringify({ userIdForSettings: LIVE_USER, settings: [{ ...toggle, defaultValue: 'yes' }] }), 400, /settings/],
-    ['bytes that are not UTF-8', notUtf8, 400, /not valid JSON/],
+    ['bytes that are not UTF-8', notUtf8, 400, /not valid UTF-8/],
     ['a deeply nested body', deepArray, 400, /./],
     ['a huge body', JSON.stringify({ userIdForSettings: LIVE_USER, settings: [], padding: 'x'.repeat(200 * 1024) }), 413, /over the limit/],
   ];
@@ -110,7 +110,7 @@ describe('bad webhooks the SDK tests do not send', () => {
     ['a socket URL that is not a URL', () => post(`${base}/webhook`, { ...valid, augmentOSWebsocketUrl: 'not a url' }), 400, /augmentOSWebsocketUrl/],
     ['a timestamp that is not a date', () => post(`${base}/webhook`, { ...valid, timestamp: 'yesterday' }), 400, /timestamp/],
     ['a stop_request with no sessionId', () => post(`${base}/webhook`, { ...buildStopWebhookRequest({ sessionId: 'x', userId: 'x', reason: 'user_disabled' }), sessionId: undefined }), 400, /sessionId/],
-    ['bytes that are not UTF-8', () => post(`${base}/webhook`, notUtf8), 400, /not valid JSON/],
+    ['bytes that are not UTF-8', () => post(`${base}/webhook`, notUtf8), 400, /not valid UTF-8/],
     ['a byte-order mark before the JSON', () => post(`${base}/webhook`, `\uFEFF${JSON.stringify(valid)}`), 400, /not valid JSON/],
     ['a deeply nested body', () => post(`${base}/webhook`, deepArray), 400, /./],
     ['a gzip body that is not gzip', () => post(`${base}/webhook`, JSON.stringify(valid), { 'content-encoding': 'gzip' }), 400, /./],

@@ -64,5 +64,6 @@ const FAST_ACCEPT_STREAM_DATA: Readonly<Record<string, FastAccept>> = {
  */
 export function fastAcceptStreamData(streamType: string, data: Readonly<Record<string, unknown>>): boolean {
   const accept = Object.hasOwn(FAST_ACCEPT_STREAM_DATA, streamType) ? FAST_ACCEPT_STREAM_DATA[streamType] : undefined;
-  return accept !== undefined && accept(data);
+  // An own "__proto__" key (JSON.parse makes one) is dropped by zod's copy: let zod handle it.
+  return accept !== undefined && !Object.hasOwn(data, '__proto__') && accept(data);
 }

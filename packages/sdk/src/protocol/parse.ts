@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import { TpaError } from '../errors.js';
 
@@ -7,7 +8,8 @@ export type ProtocolErrorCode =
   | 'MISSING_TYPE'
   | 'UNKNOWN_TYPE'
   | 'INVALID_MESSAGE'
-  | 'FRAME_TOO_LARGE';
+  | 'FRAME_TOO_LARGE'
+  | 'INVALID_UTF8';
 
 export interface ProtocolIssue {
   /** Where in the message, as a dotted path (`data.priority`), or `''` for the message itself. */
@@ -56,6 +58,11 @@ function byteLength(input: string | Buffer | ArrayBuffer | Buffer[]): number {
   return input.byteLength;
 }
 
+function isUtf8Frame(input: Buffer | ArrayBuffer | Buffer[]): boolean {
+  if (Array.isArray(input)) return isUtf8(Buffer.concat(input));
+  return isUtf8(input);
+}
+
 function toText(input: Buffer | ArrayBuffer | Buffer[]): string {
   if (Buffer.isBuffer(input)) return input.toString('utf8');
   if (Array.isArray(input)) return Buffer.concat(input).toString('utf8');
@@ -82,6 +89,10 @@ export function decodeJson(input: RawInput, options: ParseOptions = {}): ParseRe
   const size = byteLength(input);
   if (size > maxBytes) {
     return fail(new ProtocolError('FRAME_TOO_LARGE', `message of ${size} bytes is over the limit of ${maxBytes} bytes`));
+  }
+  // Checked here rather than by ws, which would close the socket (1007) for it.
+  if (typeof input !== 'string' && !isUtf8Frame(input)) {
+    return fail(new ProtocolError('INVALID_UTF8', 'message is not valid UTF-8 text'));
   }
   const text = typeof input === 'string' ? input : toText(input);
   try {
@@ -144,7 +155,7 @@ export function parseTypedMessage<M extends Record<string, z.ZodType>>(
     return fail(new ProtocolError('MISSING_TYPE', `${direction} has no string "type" field`));
   }
   const schema = Object.hasOwn(schemas, type) ? schemas[type] : undefined;
-  if (schema && fastAccept[type]?.(value as Record<string, unknown>)) return ok(value as z.infer<M[keyof M]>);
+  if (schema && !Object.hasOwn(value, '__proto__') && fastAccept[type]?.(value as Record<string, unknown>)) return ok(value as z.infer<M[keyof M]>);
   if (!schema) {
     return fail(new ProtocolError('UNKNOWN_TYPE', `unknown ${direction} type "${type}"`, { messageType: type }));
   }

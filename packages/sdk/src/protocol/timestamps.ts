@@ -5,7 +5,8 @@ import { z } from 'zod';
  * milliseconds (a number) when the phone made the event and the cloud forwarded it unchanged.
  */
 /** An ISO-8601 date or date-time. A regular expression, not Date.parse: it runs on every inbound message. */
-export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+export const ISO_TIMESTAMP =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:\.\d+)?)?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$/;
 
 export const WireTimestampSchema = z.union([z.string().regex(ISO_TIMESTAMP, { message: 'not an ISO-8601 date string' }), z.number().finite()]);
 export type WireTimestamp = z.infer<typeof WireTimestampSchema>;

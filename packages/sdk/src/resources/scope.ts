@@ -226,7 +226,8 @@ export class Scope implements AsyncDisposable, Disposable {
       if (!this.#entries.delete(resource)) continue;
       try {
         const pending = releaseResource(resource, reason);
-        if (isPromiseLike(pending)) await this.#bounded(pending, describeResource(resource));
+        // A cleanup that returns this very close (`() => scope.close()`) joins it; awaiting it would wait on itself.
+        if (isPromiseLike(pending) && pending !== this.#closing) await this.#bounded(pending, describeResource(resource));
       } catch (error) {
         errors.push(error);
       }
@@ -240,8 +241,8 @@ export class Scope implements AsyncDisposable, Disposable {
   async #bounded(pending: PromiseLike<unknown>, what: string): Promise<void> {
     let timer: TimerHandle | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
+      // Not unref'd: a process must not exit in the middle of a close because a cleanup hangs.
       timer = setTimeout(() => reject(new CleanupTimeoutError(this.name, what, this.#cleanupTimeoutMs)), this.#cleanupTimeoutMs);
-      timer.unref();
     });
     try {
       await Promise.race([pending, timeout]);

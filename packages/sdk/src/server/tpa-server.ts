@@ -72,6 +72,10 @@ export class TpaServer implements AsyncDisposable {
   #state: ServerState = 'created';
   #startedAt = Date.now();
   #stopping: Promise<void> | undefined;
+  /** One function for every session (no closure each): a session that starts ending leaves the registry. */
+  readonly #forget = (session: TpaSession): void => {
+    if (session.sessionId) this.#registry.remove(session.sessionId, session);
+  };
 
   constructor(config: TpaServerConfig) {
     if (!config.packageName) throw new TypeError('TpaServer needs a packageName');
@@ -301,9 +305,9 @@ export class TpaServer implements AsyncDisposable {
       augmentOSWebsocketUrl: url,
       userId,
       logger: childLogger(this.logger, { sessionId }),
+      onEnd: this.#forget,
     });
     this.#registry.add({ session, sessionId, userId, startedAt: Date.now(), requestTimestamp: request.timestamp });
-    session.scope.onClose(() => this.#registry.remove(sessionId, session));
     this.logger.info({ sessionId, userId }, 'session requested');
     try {
       await session.connect(sessionId);

@@ -75,8 +75,8 @@ export class CloudConnection implements Disposable, AsyncDisposable {
 
   constructor(options: CloudConnectionOptions) {
     this.#options = options;
-    // UTF-8 is not validated by ws: a bad frame then fails JSON or schema validation as an error
-    // event, where ws would close the socket (1007) for it.
+    // UTF-8 is checked by the parser, not by ws: a bad frame is an error event (INVALID_UTF8) and
+    // the socket stays open, where ws would close it (1007).
     this.#ws = new WebSocket(options.url, { maxPayload: MAX_SOCKET_PAYLOAD_BYTES, skipUTF8Validation: true });
     this.#ws[OWNER] = this;
     this.#ws.on('open', onOpen).on('message', onMessage).on('close', onClose).on('error', onError).on('ping', onActivity).on('pong', onActivity);

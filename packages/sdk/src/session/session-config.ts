@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/index.js';
 import type { Scope, ScopeCloseReason } from '../resources/index.js';
 import type { ReconnectOptions } from './reconnect-policy.js';
+import type { TpaSession } from './tpa-session.js';
 
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closing' | 'closed';
 
@@ -42,6 +43,11 @@ export interface TpaSessionConfig {
   readonly maxMessageBytes?: number;
   /** A scope that owns this session: closing it ends the session. */
   readonly parentScope?: Scope;
+  /**
+   * Called synchronously when the session starts ending, before its cleanups run: the place for an
+   * owner to stop handing the session out (a server removes it from its registry here).
+   */
+  readonly onEnd?: (session: TpaSession, reason: SessionEndReason) => void;
 }
 
 export const SESSION_DEFAULTS = {

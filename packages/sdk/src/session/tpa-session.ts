@@ -406,6 +406,11 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     let settle: () => void = () => undefined;
     this.#ending = new Promise<void>((resolve) => (settle = resolve));
     this.#endReason = reason;
+    try {
+      this.#config.onEnd?.(this, reason);
+    } catch (error) {
+      this.logger.error({ err: error }, 'the onEnd callback threw');
+    }
     // #runEnd can only throw if a logger throws, after the ending itself completed.
     void this.#runEnd(reason, loss)
       .catch(() => undefined)
