@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // Command-line entry points and scripts talk to a person on the terminal.
-    files: ['**/src/cli.ts', '**/src/main.ts', 'scripts/**', 'bench/src/**'],
+    files: ['**/src/cli.ts', '**/src/main.ts', '**/src/*-main.ts', '**/src/*-cli.ts', 'scripts/**', 'bench/src/**'],
     rules: { 'no-console': 'off' },
   },
   {
