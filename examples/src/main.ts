@@ -3,7 +3,7 @@
 import { createStreamLogger } from '@tpa/sdk';
 import { startNotifyDemo } from './notify-demo.js';
 
-const port = process.env.PORT === undefined ? 8080 : Number(process.env.PORT);
+const port = process.env.PORT === undefined ? 8002 : Number(process.env.PORT);
 const logger = createStreamLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
 const demo = await startNotifyDemo({ port, logger, narrate: (line) => console.log(`\n${line}`) }).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
@@ -31,5 +31,5 @@ if (demo) {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   await demo.finished;
-  if (!stopping) console.log('\nThe scripted notifications are done; the demo keeps running for you to play with.');
+  if (!stopping) console.log('\nThe phone has sent all its notifications; Notify shows the ones still queued one by one. The demo keeps running for you to play with.');
 }

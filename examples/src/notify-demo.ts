@@ -33,11 +33,11 @@ export const DEMO_SCRIPT: readonly DemoStep[] = [
   { afterMs: 500, say: 'Calendar: standup reminder', streamType: StreamType.PHONE_NOTIFICATION, data: note('c1', 'Calendar', 'Standup', 'Daily standup starts in 5 minutes in room Ada') },
   { afterMs: 500, say: 'Slack: a long message (cut to 125 characters, wrapped to 35)', streamType: StreamType.PHONE_NOTIFICATION, data: note('s1', 'Slack', '#releases', 'Version 2.4.0 is out: faster sync, offline maps, a new dashboard card, and about forty bug fixes. Read the changelog before you upgrade the fleet.') },
   { afterMs: 500, say: 'the phone dismisses the calendar reminder before it shows (removed from the queue)', streamType: StreamType.NOTIFICATION_DISMISSED, data: { notificationId: 'c1' } },
-  { afterMs: 500, say: 'Uber: your ride (high priority)', streamType: StreamType.PHONE_NOTIFICATION, data: note('u1', 'Uber', 'Your ride', 'Toyota Prius, plate 7ABC123, arriving in 2 minutes', 'high') },
+  { afterMs: 500, say: 'Uber: your ride (high priority: it goes next, ahead of the queue)', streamType: StreamType.PHONE_NOTIFICATION, data: note('u1', 'Uber', 'Your ride', 'Toyota Prius, plate 7ABC123, arriving in 2 minutes', 'high') },
 ];
 
 export interface NotifyDemoOptions {
-  /** The dev cloud's port. Default 8080; 0 picks a free one. */
+  /** The dev cloud's port. Default 8002 (the dev cloud's own default); 0 picks a free one. */
   readonly port?: number;
   readonly host?: string;
   /** Divides every pause of the script (tests run it fast). Default 1. */
@@ -69,7 +69,7 @@ export async function startNotifyDemo(options: NotifyDemoOptions = {}): Promise<
   const logger = options.logger ?? silentLogger;
   const narrate = options.narrate ?? (() => undefined);
   const cloud = await createDevCloud({
-    port: options.port ?? 8080,
+    port: options.port ?? 8002,
     host: options.host ?? '127.0.0.1',
     terminal: true,
     ...(options.terminalWriter ? { terminalWriter: options.terminalWriter } : {}),
@@ -90,7 +90,8 @@ export async function startNotifyDemo(options: NotifyDemoOptions = {}): Promise<
     const address = await notify.start();
     cloud.registerApp({ packageName: DEMO_PACKAGE, name: 'Notify', webhookUrl: `${address.url}/webhook`, apiKey: DEMO_API_KEY });
     await cloud.startApp(DEMO_USER, DEMO_PACKAGE);
-    cloud.updateSettings(DEMO_USER, DEMO_PACKAGE, { displayDurationSeconds: options.displayDurationSeconds ?? 5 });
+    // Shorter displays than Notify's default, and high priority first, so the whole script shows.
+    cloud.updateSettings(DEMO_USER, DEMO_PACKAGE, { displayDurationSeconds: options.displayDurationSeconds ?? 5, priorityJumpsQueue: true });
   } catch (error) {
     await stop();
     throw error;

@@ -17,7 +17,8 @@ describe('the npm start demo', () => {
         return layout?.layoutType === 'text_wall' && layout.text.startsWith(text);
       };
       await demo.cloud.waitForDisplay(DEMO_USER, shown('Messages - Ann: Running 10 min'), { timeoutMs: 5_000 });
-      await demo.cloud.waitForDisplay(DEMO_USER, shown('Gmail - Invoice #4411'), { timeoutMs: 6_000 });
+      // High priority goes first in the demo: the ride comes right after the message on screen.
+      await demo.cloud.waitForDisplay(DEMO_USER, shown('Uber - Your ride'), { timeoutMs: 6_000 });
       expect(terminal).toContain('Messages - Ann');
       expect(terminal).toContain('com.augmentos.notify');
     } finally {

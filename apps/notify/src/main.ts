@@ -11,7 +11,13 @@ if (!config.ok) {
 } else {
   const logger = createStreamLogger({ level: config.env.LOG_LEVEL });
   const server = new NotifyServer({ ...config.server, logger });
-  const address = await server.start();
-  console.log(`Notify is listening on ${address.url} (webhook ${address.url}/webhook), cloud ${config.env.CLOUD_URL}`);
-  stopOnSignals(server, { logger });
+  try {
+    const address = await server.start();
+    console.log(`Notify is listening on ${address.url} (webhook ${address.url}/webhook), cloud ${config.env.CLOUD_URL}`);
+    stopOnSignals(server, { logger });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`Notify cannot start: ${message}${/EADDRINUSE/.test(message) ? `\nPort ${config.env.PORT} is in use: set PORT to another port (0 picks a free one).` : ''}`);
+    process.exitCode = 1;
+  }
 }
