@@ -39,7 +39,7 @@ const sessionOf = (packageName) => state.sessions.find((session) => session.user
 function renderApps() {
   const list = byTestId('app-list');
   if (state.apps.length === 0) {
-    list.replaceChildren(h('li', { class: 'empty' }, 'No app is registered yet (POST /api/apps).'));
+    list.replaceChildren(h('li', { class: 'empty' }, 'No app is registered yet: start the dev cloud with --app or --config, or POST /api/apps.'));
     return;
   }
   list.replaceChildren(
@@ -47,6 +47,9 @@ function renderApps() {
       const session = sessionOf(app.packageName);
       const busy = state.busy.has(app.packageName);
       const running = session !== undefined && session.state !== 'stopping';
+      // An active session whose app socket is gone (the app was stopped or crashed): Start replaces it.
+      const disconnected = session?.state === 'active' && session.connectedAt === null;
+      const label = busy ? 'working…' : disconnected ? 'disconnected' : session?.state ?? 'not running';
       return h(
         'li',
         { 'data-testid': `app-${app.packageName}` },
@@ -54,8 +57,8 @@ function renderApps() {
         h(
           'span',
           { class: 'app-actions' },
-          h('span', { class: `badge badge-${session?.state ?? 'stopped'}`, 'data-testid': `app-state-${app.packageName}` }, busy ? 'working…' : session?.state ?? 'not running'),
-          h('button', { type: 'button', disabled: busy || running, 'data-testid': `app-start-${app.packageName}`, onclick: () => startOrStop(app, 'start') }, 'Start'),
+          h('span', { class: `badge badge-${disconnected ? 'disconnected' : session?.state ?? 'stopped'}`, 'data-testid': `app-state-${app.packageName}` }, label),
+          h('button', { type: 'button', disabled: busy || (running && !disconnected), 'data-testid': `app-start-${app.packageName}`, onclick: () => startOrStop(app, 'start') }, 'Start'),
           h('button', { type: 'button', disabled: busy || !running, 'data-testid': `app-stop-${app.packageName}`, onclick: () => startOrStop(app, 'stop') }, 'Stop'),
         ),
       );
