@@ -39,7 +39,8 @@ export const disposal: Workload = {
     return {
       disposalMs,
       cleanupsRun,
-      timersLeft: activeResources().timers - timersBefore,
+      // A timer of the worker's own that was pending before and has fired since would make it negative.
+      timersLeft: Math.max(0, activeResources().timers - timersBefore),
     };
   },
 };
