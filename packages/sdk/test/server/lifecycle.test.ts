@@ -62,24 +62,16 @@ describe('routes', () => {
   it('serves health, tpa_config.json, static files and routes the app adds', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tpa-public-'));
     await writeFile(join(dir, 'hello.txt'), 'hi');
-    cloud = await TestCloud.start();
-    server = new RecordingApp({
-      packageName: PACKAGE,
-      apiKey: API_KEY,
-      host: '127.0.0.1',
-      port: 0,
-      augmentOSWebsocketUrl: cloud.url,
+    await startServer({
       publicDir: dir,
       tpaConfig: { name: 'Test', description: 'A test app', version: '1.0.0', settings: [{ type: 'toggle', key: 'on', label: 'On', defaultValue: true }] },
     });
     server.getExpressApp().get('/custom', (_req, res) => res.json({ custom: true }));
-    base = (await server.start()).url;
     expect((await get(`${base}/health`)).body).toMatchObject({ status: 'healthy', app: PACKAGE, activeSessions: 0 });
     expect((await get(`${base}/tpa_config.json`)).body).toMatchObject({ name: 'Test', settings: [{ key: 'on' }] });
     expect((await get(`${base}/hello.txt`)).text).toBe('hi');
+    // Added after start(): routes still come before the server's own 404.
     expect((await get(`${base}/custom`)).body).toEqual({ custom: true });
-    server.getExpressApp().get('/added-after-start', (_req, res) => res.json({ late: true }));
-    expect((await get(`${base}/added-after-start`)).body).toEqual({ late: true });
     const missing = await get(`${base}/nope`);
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ status: 'error', message: 'no route for GET /nope' });
