@@ -147,6 +147,22 @@ export function normalizeSubscription(stream: string): string {
 
 const DEFAULT_TRANSCRIPTION_STREAM = `transcription:${DEFAULT_TRANSCRIPTION_LANGUAGE}`;
 
+/**
+ * `transcription:<language>`, the same string instance each time for a language: this runs on
+ * every transcription event, and a string made once is hashed once by the maps it is looked up in.
+ */
+const transcriptionStreams = new Map<string, string>();
+function transcriptionStreamOf(language: string): string {
+  let stream = transcriptionStreams.get(language);
+  if (stream === undefined) {
+    // Languages come from the cloud's data: keep the cache bounded.
+    if (transcriptionStreams.size >= 64) transcriptionStreams.clear();
+    stream = `transcription:${language}`;
+    transcriptionStreams.set(language, stream);
+  }
+  return stream;
+}
+
 interface LanguageFields {
   readonly transcribeLanguage?: unknown;
   readonly translateLanguage?: unknown;
@@ -163,7 +179,7 @@ export function effectiveStreamOf(streamType: string, data: unknown): string {
   const fields: LanguageFields = typeof data === 'object' && data !== null ? (data as LanguageFields) : {};
   const source = typeof fields.transcribeLanguage === 'string' ? fields.transcribeLanguage : undefined;
   if (streamType === StreamType.TRANSCRIPTION) {
-    return source === undefined ? DEFAULT_TRANSCRIPTION_STREAM : `transcription:${source}`;
+    return source === undefined ? DEFAULT_TRANSCRIPTION_STREAM : transcriptionStreamOf(source);
   }
   if (streamType === StreamType.TRANSLATION) {
     const target = typeof fields.translateLanguage === 'string' ? fields.translateLanguage : undefined;
