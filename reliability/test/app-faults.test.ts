@@ -4,7 +4,7 @@ import { TestCloud } from '@tpa/sdk/testing';
 import { activeResources, resourcesAbove } from '../src/resource-probe.js';
 import { captureLog } from './support/log-capture.js';
 import { expectJsonError, post } from './support/http.js';
-import { API_KEY, expectShowsNotification, mainText, notification, PACKAGE, ProbeApp, sessionIdOf, startStack, waitLive, type Stack } from './support/probe-app.js';
+import { API_KEY, expectShowsNotification, mainText, notification, PACKAGE, ProbeApp, sessionIdOf, openOwnedStack, waitLive, type Stack } from './support/probe-app.js';
 import { TestResources } from './support/teardown.js';
 import { eventually, sleep } from './support/waiting.js';
 
@@ -26,13 +26,6 @@ afterEach(async () => {
   await resources.closeAndCheck();
 });
 
-async function openStack(options: Parameters<typeof startStack>[0] = {}): Promise<Stack> {
-  const stack = await startStack(options);
-  resources.own(stack.cloud);
-  resources.own(stack.server);
-  resources.watchSessions(stack.server.sessions);
-  return stack;
-}
 
 /** Any log line (message or fields) that mentions `pattern`. */
 function logged(stack: Stack, pattern: RegExp): number {
@@ -49,7 +42,7 @@ async function expectServerStillWorks(stack: Stack): Promise<void> {
 
 describe("an app's onSession", () => {
   it('throws: the session ends with "error", the webhook answers 500 (so does the retry), the server goes on', async () => {
-    const stack = await openStack();
+    const stack = await openOwnedStack(resources);
     stack.server.behaviour = () => {
       throw new Error('onSession bug');
     };
@@ -60,13 +53,15 @@ describe("an app's onSession", () => {
     expect(stack.server.sessionCount).toBe(0);
     expect(logged(stack, /onSession failed for .*onSession bug/)).toBeGreaterThanOrEqual(2);
     // The cloud keeps the session (its app has no socket) until the user stops it, as documented.
+    // The app's cleanups run before its socket's close handshake ends, so wait for the cloud to see it.
+    await eventually(() => stack.cloud.listSessions()[0]?.connectedAt === null, 'the cloud to see the socket closed');
     expect(stack.cloud.listSessions()).toMatchObject([{ sessionId: sessionIdOf(USER), connectedAt: null }]);
     await stack.cloud.stopApp(USER, PACKAGE);
     await expectServerStillWorks(stack);
   });
 
   it('hangs: the webhook is answered in time, the session runs and ends normally, and is collectable', async () => {
-    const stack = await openStack({ server: { webhookResponseTimeoutMs: 300 } });
+    const stack = await openOwnedStack(resources, { server: { webhookResponseTimeoutMs: 300 } });
     stack.server.behaviour = () => new Promise<never>(() => undefined);
     await stack.cloud.startApp(USER, PACKAGE);
     await waitLive(stack, USER);
@@ -115,7 +110,7 @@ describe("an app's onSession", () => {
 
 describe('a session cleanup', () => {
   it('throws: the other cleanups still run, the error reaches the error handlers, the session ends', async () => {
-    const stack = await openStack();
+    const stack = await openOwnedStack(resources);
     let cleanupsAfter = 0;
     stack.server.behaviour = (session) => {
       session.registerCleanup(() => cleanupsAfter++);
@@ -135,7 +130,7 @@ describe('a session cleanup', () => {
   });
 
   it('hangs: it is given up after the cleanup timeout, the others still run, the session ends', async () => {
-    const stack = await openStack();
+    const stack = await openOwnedStack(resources);
     let cleanupsAfter = 0;
     stack.server.behaviour = (session) => {
       session.registerCleanup(() => cleanupsAfter++);
@@ -156,7 +151,7 @@ describe('a session cleanup', () => {
 
 describe('a handler', () => {
   it('throws on every event (and so does the error handler): every event still reaches the other handlers', async () => {
-    const stack = await openStack({ cloud: { historyLimit: 1_000 } });
+    const stack = await openOwnedStack(resources, { cloud: { historyLimit: 1_000 } });
     stack.server.behaviour = (session) => {
       session.events.onPhoneNotifications(() => {
         throw new Error('handler bug');
@@ -181,7 +176,7 @@ describe('a handler', () => {
 
 describe('an app timer', () => {
   it('that draws after its session ended: nothing is drawn, nothing throws, session timers made then never run', async () => {
-    const stack = await openStack();
+    const stack = await openOwnedStack(resources);
     const late: { drawn?: boolean; threw?: unknown; ticks: number } = { ticks: 0 };
     stack.server.behaviour = (session) => {
       // The app's own timer, not the session's: it outlives the session.

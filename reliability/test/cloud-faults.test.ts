@@ -8,7 +8,7 @@ import { buildSessionWebhookRequest } from '@tpa/sdk/protocol';
 import { TestCloud } from '@tpa/sdk/testing';
 import { activeResources, trackTimers } from '../src/resource-probe.js';
 import { expectJsonError, post } from './support/http.js';
-import { API_KEY, expectShowsNotification, FAST_CLOUD, PACKAGE, ProbeApp, sessionIdOf, startStack, waitLive, type Stack } from './support/probe-app.js';
+import { API_KEY, expectShowsNotification, FAST_CLOUD, PACKAGE, ProbeApp, sessionIdOf, openOwnedStack, waitLive, type Stack } from './support/probe-app.js';
 import { TestResources } from './support/teardown.js';
 import { eventually, sleep } from './support/waiting.js';
 
@@ -30,14 +30,6 @@ afterEach(async () => {
   await resources.closeAndCheck();
 });
 
-async function openStack(options: Parameters<typeof startStack>[0] = {}): Promise<Stack> {
-  const stack = await startStack(options);
-  // Stopped before the cloud: the app's sessions end with it, not by losing the cloud.
-  resources.own(stack.cloud);
-  resources.own(stack.server);
-  resources.watchSessions(stack.server.sessions);
-  return stack;
-}
 
 /** Starts the app for the user and returns its live session, with its disconnect events recorded. */
 async function startLive(stack: Stack): Promise<{ disconnects: DisconnectInfo[] }> {
@@ -65,7 +57,7 @@ async function expectReconnected(stack: Stack, socketsBefore: number): Promise<v
 
 describe('faults of the cloud', () => {
   it('closes the socket abruptly (no close frame): the session reconnects', async () => {
-    const stack = await openStack();
+    const stack = await openOwnedStack(resources);
     const { disconnects } = await startLive(stack);
     const sockets = activeResources().TCPSocketWrap ?? 0;
     stack.cloud.injectFault(sessionIdOf(USER), { kind: 'drop' });
@@ -74,7 +66,7 @@ describe('faults of the cloud', () => {
   });
 
   it('closes with 1011 (internal error): the session reconnects', async () => {
-    const stack = await openStack();
+    const stack = await openOwnedStack(resources);
     const { disconnects } = await startLive(stack);
     const sockets = activeResources().TCPSocketWrap ?? 0;
     stack.cloud.injectFault(sessionIdOf(USER), { kind: 'close', code: 1011, reason: 'database on fire' });
@@ -83,7 +75,7 @@ describe('faults of the cloud', () => {
   });
 
   it('goes silent (no pongs, no data): the watchdog notices and the session reconnects', async () => {
-    const stack = await openStack();
+    const stack = await openOwnedStack(resources);
     await startLive(stack);
     const sockets = activeResources().TCPSocketWrap ?? 0;
     stack.cloud.injectFault(sessionIdOf(USER), { kind: 'silence' });
@@ -92,7 +84,7 @@ describe('faults of the cloud', () => {
   });
 
   it('restarts on the same port: the old session ends cleanly (the new cloud does not know it), and a new start works', async () => {
-    const stack = await openStack();
+    const stack = await openOwnedStack(resources);
     await startLive(stack);
     const session = stack.server.getSession(sessionIdOf(USER));
     const ended = new Promise<SessionEndReason>((resolve) => session?.registerCleanup(resolve));
@@ -111,7 +103,7 @@ describe('faults of the cloud', () => {
   });
 
   it('refuses the connection: the start answers 500 JSON and leaves nothing; a live session whose cloud stays away ends', async () => {
-    const stack = await openStack();
+    const stack = await openOwnedStack(resources);
     const closed = createNetServer();
     closed.listen(0, '127.0.0.1');
     await once(closed, 'listening');
@@ -162,7 +154,7 @@ describe('the webhook times out', () => {
   const slowWebhooks: DevCloudOptions = { webhookTimeoutMs: 300, webhookRetryDelayMs: 50 };
 
   it('an app answering after the cloud gave up: the retry shares the start in flight, one session runs', async () => {
-    const stack = await openStack({ cloud: slowWebhooks });
+    const stack = await openOwnedStack(resources, { cloud: slowWebhooks });
     stack.server.behaviour = () => sleep(1_000);
     await stack.cloud.startApp(USER, PACKAGE);
     await waitLive(stack, USER);
@@ -193,7 +185,7 @@ describe('the webhook times out', () => {
 
 describe('no fault at all', () => {
   it('a start and a stop leave no timer at either end, though the cloud waits up to 10 s for a webhook', async () => {
-    const stack = await openStack({ cloud: { webhookTimeoutMs: 10_000 } });
+    const stack = await openOwnedStack(resources, { cloud: { webhookTimeoutMs: 10_000 } });
     const timers = trackTimers({ stacks: true, ignore: /[\\/](vitest|@vitest)[\\/]/ });
     try {
       await stack.cloud.startApp(USER, PACKAGE);

@@ -1,3 +1,4 @@
+import type { TestResources } from './teardown.js';
 import { TpaServer, type TpaServerConfig, type TpaSession } from '@tpa/sdk';
 import { createDevCloud, layoutText, type DevCloud, type DevCloudOptions } from '@tpa/devcloud';
 import { makeSessionId, type Layout } from '@tpa/sdk/protocol';
@@ -101,4 +102,17 @@ export async function waitLive(stack: Stack, user: string): Promise<TpaSession> 
 export async function expectShowsNotification(stack: Stack, user: string, title: string): Promise<void> {
   stack.cloud.sendEvent(user, 'phone_notification', notification(title));
   await stack.cloud.waitForDisplay(user, () => mainText(stack.cloud, user) === `Chat: ${title}`, { timeoutMs: 3_000 });
+}
+
+/**
+ * A stack whose cloud, server and sessions `resources` closes and checks after the test. The
+ * cloud is registered first, so the server stops before it: the app's sessions end with the
+ * server, not by losing the cloud.
+ */
+export async function openOwnedStack(resources: TestResources, options: Parameters<typeof startStack>[0] = {}): Promise<Stack> {
+  const stack = await startStack(options);
+  resources.own(stack.cloud);
+  resources.own(stack.server);
+  resources.watchSessions(stack.server.sessions);
+  return stack;
 }

@@ -40,13 +40,14 @@ export function installLeakCheck(): LeakCheck {
 
 /**
  * Resolves `true` once `ref`'s target was garbage-collected (needs `--expose-gc`), `false` if it
- * is still alive after `attempts` collections.
+ * is still alive after `attempts` collections `intervalMs` apart (a session that just ended may
+ * still be finishing its socket's close handshake).
  */
-export async function isCollected(ref: WeakRef<object>, attempts = 10): Promise<boolean> {
+export async function isCollected(ref: WeakRef<object>, attempts = 40, intervalMs = 10): Promise<boolean> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('isCollected needs node --expose-gc');
   for (let attempt = 0; attempt < attempts; attempt++) {
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, attempt === 0 ? 0 : intervalMs));
     gc();
     if (ref.deref() === undefined) return true;
   }
