@@ -9,6 +9,8 @@ export interface ReconnectOptions {
   readonly maxDelayMs?: number;
   /** Give up when the next attempt would start later than this after the loss. Default 60 s. */
   readonly deadlineMs?: number;
+  /** The jitter's source of numbers in [0, 1). Default `Math.random`; a test can fix it. */
+  readonly random?: () => number;
 }
 
 export const DEFAULT_RECONNECT: Required<ReconnectOptions> = {
@@ -16,6 +18,7 @@ export const DEFAULT_RECONNECT: Required<ReconnectOptions> = {
   baseDelayMs: 500,
   maxDelayMs: 10_000,
   deadlineMs: 60_000,
+  random: Math.random,
 };
 
 /**
@@ -23,9 +26,9 @@ export const DEFAULT_RECONNECT: Required<ReconnectOptions> = {
  * `min(maxDelayMs, baseDelayMs * 2^(attempt-1))`, so that many apps losing one cloud at once do
  * not come back in lockstep.
  */
-export function backoffDelay(attempt: number, options: Required<ReconnectOptions>, random: () => number = Math.random): number {
+export function backoffDelay(attempt: number, options: Required<ReconnectOptions>): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(random() * ceiling);
+  return Math.floor(options.random() * ceiling);
 }
 
 /**

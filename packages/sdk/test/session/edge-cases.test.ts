@@ -32,7 +32,7 @@ describe('re-entrant endings', () => {
   });
 
   it('a cleanup that calls disconnect() during reconnect backoff gives one final disconnected event', async () => {
-    const session = sessionFor(cloud, { reconnect: { maxAttempts: 3, baseDelayMs: 300, maxDelayMs: 300, deadlineMs: 5_000 } });
+    const session = sessionFor(cloud, { reconnect: { maxAttempts: 3, baseDelayMs: 300, maxDelayMs: 300, deadlineMs: 5_000, random: () => 0.99 } });
     const finals: DisconnectInfo[] = [];
     session.events.onDisconnected((info) => {
       if (!info.willReconnect) finals.push(info);

@@ -196,7 +196,7 @@ describe('reconnect', () => {
   });
 
   it('stops reconnecting when disconnected meanwhile', async () => {
-    const session = sessionFor(cloud, { reconnect: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 200, deadlineMs: 5_000 } });
+    const session = sessionFor(cloud, { reconnect: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 200, deadlineMs: 5_000, random: () => 0.99 } });
     await session.connect(SESSION_ID);
     (await cloud.waitForConnection()).terminate();
     await eventually(() => session.state === 'reconnecting');
