@@ -103,9 +103,9 @@ describe('app sockets', () => {
   });
 
   it('pings on its interval and keeps a socket that answers', async () => {
-    const { socket } = await connectedApp({ pingIntervalMs: 40, silenceTimeoutMs: 300 });
-    // Longer than the silence timeout: only its pongs keep it open.
-    await sleep(700);
+    const { socket } = await connectedApp({ pingIntervalMs: 40, silenceTimeoutMs: 1_000 });
+    // Longer than the silence timeout: only its pongs keep it open (the margin absorbs a stalled loop).
+    await sleep(2_500);
     expect(socket.pingCount.value).toBeGreaterThanOrEqual(3);
     expect(socket.isOpen).toBe(true);
   });

@@ -171,13 +171,13 @@ describe('the control API', () => {
 
   it('silences a socket: no more events and no pings reach the app', async () => {
     const tpa = await use.tpa({ packageName: NOTES, apiKey: NOTES_KEY, subscriptions: ['phone_notification'] });
-    const cloud = await use.cloud({ apps: [tpa.registration], pingIntervalMs: 30, silenceTimeoutMs: 120 });
+    const cloud = await use.cloud({ apps: [tpa.registration], pingIntervalMs: 30, silenceTimeoutMs: 400 });
     await cloud.startApp(ALICE, NOTES);
     await cloud.waitForSession((s) => s.subscriptions.length > 0);
     cloud.injectFault(SESSION, { kind: 'silence' });
     const pingsBefore = tpa.latestSocket().pingCount.value;
     expect(cloud.sendEvent(ALICE, 'phone_notification', notification('unheard'))).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(tpa.latestSocket().pingCount.value).toBe(pingsBefore);
     expect(tpa.latestSocket().isOpen).toBe(true);
     expect(tpa.latestSocket().messages.filter((message) => message.type === 'data_stream')).toEqual([]);

@@ -144,7 +144,8 @@ describe('session lifecycle', () => {
   });
 
   it('a stop_request while connecting cancels it: 500 for the start, no socket left', async () => {
-    await startServer({}, { ackDelayMs: 300 });
+    // A cloud that never acks: the session is still connecting whenever the stop lands.
+    await startServer({}, { ack: false });
     const starting = post(`${base}/webhook`, sessionRequest('gus', cloud.url));
     await cloud.waitForConnection();
     const stop = await post(`${base}/webhook`, stopRequest('gus'));
@@ -263,12 +264,17 @@ describe('stop', () => {
 describe('races the review found', () => {
   it('a stop_request while the old session of the same id is being replaced cancels the new start', async () => {
     await startServer();
+    let cleanupStarted = false;
     server.onSessionImpl = async (session) => {
-      session.registerCleanup(() => new Promise((resolve) => setTimeout(resolve, 200)));
+      session.registerCleanup(() => {
+        cleanupStarted = true;
+        return new Promise((resolve) => setTimeout(resolve, 1_000));
+      });
     };
     await post(`${base}/webhook`, sessionRequest('pia', cloud.url));
     const restart = post(`${base}/webhook`, { ...sessionRequest('pia', cloud.url), timestamp: new Date(Date.now() + 1_000).toISOString() });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The restart is ending the old session (its slow cleanup runs) when the stop arrives.
+    await eventually(() => cleanupStarted);
     const stop = await post(`${base}/webhook`, stopRequest('pia'));
     expect(stop.status).toBe(200);
     expect(await restart).toMatchObject({ status: 409, body: { code: 'STOPPED' } });

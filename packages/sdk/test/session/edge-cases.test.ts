@@ -38,10 +38,14 @@ describe('re-entrant endings', () => {
       if (!info.willReconnect) finals.push(info);
     });
     session.registerCleanup(() => session.disconnect());
+    let ending: Promise<void> | undefined;
+    session.events.onDisconnected((info) => {
+      if (info.willReconnect) ending = session.disconnect(); // inside the backoff, however slow the machine
+    });
     await session.connect(SESSION_ID);
     (await cloud.waitForConnection()).terminate();
-    await eventually(() => session.state === 'reconnecting');
-    await session.disconnect();
+    await eventually(() => ending !== undefined);
+    await ending;
     expect(finals).toHaveLength(1);
   });
 

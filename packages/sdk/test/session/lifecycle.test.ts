@@ -197,10 +197,15 @@ describe('reconnect', () => {
 
   it('stops reconnecting when disconnected meanwhile', async () => {
     const session = sessionFor(cloud, { reconnect: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 200, deadlineMs: 5_000, random: () => 0.99 } });
+    // Disconnecting from the loss event itself lands inside the backoff however slow the machine.
+    let ending: Promise<void> | undefined;
+    session.events.onDisconnected((info) => {
+      if (info.willReconnect) ending = session.disconnect();
+    });
     await session.connect(SESSION_ID);
     (await cloud.waitForConnection()).terminate();
-    await eventually(() => session.state === 'reconnecting');
-    await session.disconnect();
+    await eventually(() => ending !== undefined);
+    await ending;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(cloud.connections).toHaveLength(1);
     expect(session.state).toBe('closed');
@@ -222,9 +227,10 @@ describe('watchdog', () => {
   it('counts protocol pings as activity', async () => {
     await cloud.close();
     cloud = await TestCloud.start({ pingIntervalMs: 30 });
-    const session = sessionFor(cloud, { watchdogTimeoutMs: 120 });
+    // Without the pings the session would reconnect after 1 s; the margin absorbs a stalled loop.
+    const session = sessionFor(cloud, { watchdogTimeoutMs: 1_000 });
     await session.connect(SESSION_ID);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(cloud.connections).toHaveLength(1);
     expect(session.state).toBe('connected');
     await session.disconnect();
