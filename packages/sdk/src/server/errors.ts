@@ -9,14 +9,3 @@ export class ServerError extends TpaError {
     super(code, message, options);
   }
 }
-
-/** An HTTP error answered as `{status:'error', message}` with its status code. */
-export class HttpError extends TpaError {
-  constructor(
-    readonly status: number,
-    message: string,
-    code = 'HTTP_ERROR',
-  ) {
-    super(code, message);
-  }
-}

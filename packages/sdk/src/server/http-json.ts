@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../logging/index.js';
 import { webhookError } from '../protocol/index.js';
-import { HttpError } from './errors.js';
 
 /** Answers `{status:'error', message}` with `status`: never an HTML page, never a stack trace. */
 export function sendError(res: Response, status: number, message: string, extra: Record<string, unknown> = {}): void {
@@ -20,7 +19,7 @@ export function asyncRoute(handler: (req: Request, res: Response) => Promise<voi
   return (req, res) => {
     handler(req, res).catch((error: unknown) => {
       logger.error({ err: error, path: req.path }, 'route failed');
-      sendError(res, error instanceof HttpError ? error.status : 500, error instanceof HttpError ? error.message : 'Internal error');
+      sendError(res, 500, 'Internal error');
     });
   };
 }
