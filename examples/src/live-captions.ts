@@ -1,4 +1,4 @@
-import { TpaServer, type TpaSession } from '@tpa/sdk';
+import { TpaServer, type DisplayResult, type TpaSession } from '@tpa/sdk';
 
 /**
  * A complete minimal TPA: live captions on the glasses and a clock on the dashboard. It has no
@@ -13,7 +13,7 @@ export class LiveCaptions extends TpaServer {
       if (words.isFinal) session.layouts.showTextWall(words.text, { durationMs: 5_000 });
     });
 
-    const showClock = (): boolean => session.layouts.showDashboardCard('Captions', new Date().toLocaleTimeString('en-GB'));
+    const showClock = (): DisplayResult => session.layouts.showDashboardCard('Captions', new Date().toLocaleTimeString('en-GB'));
     showClock();
     session.setInterval(showClock, 60_000);
   }

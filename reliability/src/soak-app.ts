@@ -68,7 +68,7 @@ export class SoakApp extends TpaServer {
       if (!parseStreamData(stream, data).ok) counters.invalidEventsSeen++;
     };
     const draw = (text: string): void => {
-      if (session.layouts.showTextWall(text)) counters.displaysSent++;
+      if (session.layouts.showTextWall(text) === 'sent') counters.displaysSent++;
     };
     session.events.onPhoneNotifications((notification) => {
       received(StreamType.PHONE_NOTIFICATION, notification);
@@ -95,7 +95,7 @@ export class SoakApp extends TpaServer {
       bump(counters.endedByKind, reason.kind);
       // App code that outlives its session, as real apps have: its draw must be refused, harmlessly.
       setTimeout(() => {
-        if (session.layouts.showTextWall('too late')) counters.lateDrawsSent++;
+        if (session.layouts.showTextWall('too late') !== 'ended') counters.lateDrawsSent++;
         else counters.lateDrawsRefused++;
       }, LATE_DRAW_DELAY_MS);
     });

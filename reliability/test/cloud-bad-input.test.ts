@@ -79,7 +79,7 @@ async function expectStillWorking(label: string): Promise<void> {
   app.sendData(StreamType.BUTTON_PRESS, { buttonId, pressType: 'short' });
   await eventually(() => delivered.some((entry) => entry.data.buttonId === buttonId), `"${buttonId}" to reach its handler`);
   expect(session.state).toBe('connected');
-  expect(session.layouts.showTextWall(label)).toBe(true);
+  expect(session.layouts.showTextWall(label)).toBe('sent');
   await app.waitForMessage('display_event', (message) => message.layout.layoutType === 'text_wall' && message.layout.text === label);
 }
 

@@ -5,6 +5,7 @@
  */
 import { silentLogger, type Logger } from '@tpa/sdk/logging';
 import type { PhoneNotification } from '@tpa/sdk/protocol';
+import type { DisplayResult } from '@tpa/sdk';
 import { formatNotification } from './format.js';
 import { NotificationQueue, isBlockedApp, isSameNotification, type QueuedNotification } from './notification-queue.js';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from './settings.js';
@@ -25,10 +26,14 @@ import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from './settings.js';
  * ```
  */
 export interface NotifyDisplayPort {
-  /** Shows `text` in the main view for `durationMs`; `false` when the session can no longer display. */
-  showText(text: string, durationMs: number): boolean;
-  /** Empties the main view; `false` when the session can no longer display. */
-  clear(): boolean;
+  /**
+   * Shows `text` in the main view for `durationMs`. `queued` while the session reconnects (the
+   * SDK sends the newest display once it is back, so the loop goes on); `ended` when the session
+   * can no longer display.
+   */
+  showText(text: string, durationMs: number): DisplayResult;
+  /** Empties the main view; answers as {@link showText} does. */
+  clear(): DisplayResult;
   /** A timer owned by the session: it never fires after the session ends. */
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -55,8 +60,9 @@ export interface NotificationManagerOptions {
 /**
  * Shows phone notifications one at a time, first in first out, for the display duration each.
  * Blocked apps and duplicates are dropped, waiting ones expire, the queue has a maximum length,
- * and settings apply as soon as they change. When the port says the session is gone, the loop
- * stops for good without throwing.
+ * and settings apply as soon as they change. While the session reconnects the loop goes on (the
+ * SDK shows the newest display once it is back); when the port says the session has ended, the
+ * loop stops for good without throwing.
  *
  * @example
  * ```ts
@@ -95,7 +101,7 @@ export class NotificationManager {
     return this.#settings;
   }
 
-  /** True once {@link stop} ran or the port refused to display: nothing more will be shown. */
+  /** True once {@link stop} ran or the port said the session ended: nothing more will be shown. */
   get stopped(): boolean {
     return this.#stopped;
   }
@@ -136,7 +142,7 @@ export class NotificationManager {
       this.#guard('clear a dismissed notification', () => {
         this.#cancelTimer();
         this.#showing = undefined;
-        if (!this.#port.clear()) return this.#halt('the session refused to clear the display');
+        if (this.#port.clear() === 'ended') return this.#halt('the session has ended');
         this.#showNext();
       });
       return this.#stopped ? 'stopped' : 'cleared';
@@ -179,7 +185,7 @@ export class NotificationManager {
     this.#logDropped(expired, 'it expired before its turn');
     if (next === undefined) return;
     const durationMs = this.#settings.displayDurationMs;
-    if (!this.#port.showText(next.text, durationMs)) return this.#halt('the session refused to display');
+    if (this.#port.showText(next.text, durationMs) === 'ended') return this.#halt('the session has ended');
     this.#showing = next;
     const handle = this.#port.setTimeout(() => this.#onDisplayEnded(next), durationMs);
     this.#timer = { handle };

@@ -3,6 +3,7 @@
  * SDK session that Notify uses, so that the server's `onSession` is a single call and this file
  * needs no SDK class.
  */
+import type { DisplayResult } from '@tpa/sdk';
 import type { Logger } from '@tpa/sdk/logging';
 import { ViewType, type AppSetting, type NotificationDismissed, type PhoneNotification } from '@tpa/sdk/protocol';
 import { NotificationManager, type NotifyDisplayPort } from './notification-manager.js';
@@ -11,8 +12,8 @@ import { readNotifySettings, type NotifySettings } from './settings.js';
 /** The members of an SDK session that Notify uses. A `TpaSession` has them all. */
 export interface NotifySession {
   readonly layouts: {
-    showTextWall(text: string, options: { view: ViewType; durationMs: number }): boolean;
-    clearView(options: { view: ViewType }): boolean;
+    showTextWall(text: string, options: { view: ViewType; durationMs: number }): DisplayResult;
+    clearView(options: { view: ViewType }): DisplayResult;
   };
   readonly events: {
     onPhoneNotifications(handler: (notification: PhoneNotification) => void): unknown;

@@ -220,6 +220,26 @@ describe('settings changed while running', () => {
   });
 });
 
+describe('while the session reconnects', () => {
+  it('goes on: a display queued during the reconnect counts as shown, and later ones follow', () => {
+    const { glasses, manager } = startNotify();
+    for (const content of ['a', 'b']) manager.receive(phoneNotification(content));
+    glasses.reconnecting = true;
+    vi.advanceTimersByTime(10_000); // 'b' is drawn while the connection is down
+    expect(manager.stopped).toBe(false);
+    glasses.reconnecting = false;
+    vi.advanceTimersByTime(10_000);
+    for (let reconnect = 0; reconnect < 3; reconnect++) {
+      glasses.reconnecting = true;
+      expect(manager.receive(phoneNotification(`during ${reconnect}`))).toBe('shown');
+      glasses.reconnecting = false;
+      vi.advanceTimersByTime(10_000);
+    }
+    expect(manager.receive(phoneNotification('after'))).toBe('shown');
+    expect(glasses.timeline.map((call) => call.text)).toEqual(['Chat: a', 'Chat: b', 'Chat: during 0', 'Chat: during 1', 'Chat: during 2', 'Chat: after']);
+  });
+});
+
 describe('when the session is gone', () => {
   it('stops the loop, without throwing, when the display refuses the first notification', () => {
     const { logger, warnings } = warningLogger();
@@ -230,7 +250,7 @@ describe('when the session is gone', () => {
     expect(glasses.pendingTimers).toBe(0);
     expect(manager.receive(phoneNotification('another'))).toBe('stopped');
     expect(manager.dismiss('n1')).toBe('stopped');
-    expect(warnings).toEqual(['notifications stopped: the session refused to display']);
+    expect(warnings).toEqual(['notifications stopped: the session has ended']);
   });
 
   it('stops at the next display when the session ends mid-queue, leaving no timer behind', () => {
@@ -244,7 +264,7 @@ describe('when the session is gone', () => {
     expect(glasses.timeline.map((call) => call.text)).toEqual(['Chat: a']);
   });
 
-  it('stops, without throwing, when the session throws instead of answering false', () => {
+  it('stops, without throwing, when the session throws instead of answering ended', () => {
     const { logger, warnings } = warningLogger();
     const { glasses, manager } = startNotify({}, logger);
     const showing = phoneNotification('a');

@@ -27,8 +27,8 @@ function fakeSession(ackSettings: AppSetting[]) {
   };
   const session: NotifySession = {
     layouts: {
-      showTextWall: (text, { view, durationMs }) => layoutCalls.push({ kind: 'text_wall', text, view, durationMs }) > 0,
-      clearView: ({ view }) => layoutCalls.push({ kind: 'clear', view }) > 0,
+      showTextWall: (text, { view, durationMs }) => (layoutCalls.push({ kind: 'text_wall', text, view, durationMs }), 'sent'),
+      clearView: ({ view }) => (layoutCalls.push({ kind: 'clear', view }), 'sent'),
     },
     events: {
       onPhoneNotifications: (handler) => handlers.notification.push(handler),

@@ -1,3 +1,4 @@
+import type { DisplayResult } from '@tpa/sdk';
 import type { NotifyDisplayPort } from '@tpa/notify';
 
 export interface DisplayCall {
@@ -12,25 +13,27 @@ export interface DisplayCall {
  * Used under Vitest fake timers, so `at` is the fake clock.
  */
 export class FakeGlasses implements NotifyDisplayPort {
-  /** Set to false to act like a session that has ended: display calls answer false. */
+  /** Set to false to act like a session that has ended: display calls answer `ended`. */
   alive = true;
+  /** Set to act like a session waiting to reconnect: display calls answer `queued` (and still count). */
+  reconnecting = false;
   /** Set to make every display call throw, like a session that throws on a closed socket. */
   throwOnDisplay: Error | undefined;
   readonly calls: DisplayCall[] = [];
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
 
-  showText(text: string, durationMs: number): boolean {
+  showText(text: string, durationMs: number): DisplayResult {
     if (this.throwOnDisplay) throw this.throwOnDisplay;
-    if (!this.alive) return false;
+    if (!this.alive) return 'ended';
     this.calls.push({ at: Date.now(), text, durationMs });
-    return true;
+    return this.reconnecting ? 'queued' : 'sent';
   }
 
-  clear(): boolean {
+  clear(): DisplayResult {
     if (this.throwOnDisplay) throw this.throwOnDisplay;
-    if (!this.alive) return false;
+    if (!this.alive) return 'ended';
     this.calls.push({ at: Date.now(), text: '', durationMs: -1 });
-    return true;
+    return this.reconnecting ? 'queued' : 'sent';
   }
 
   setTimeout(fn: () => void, ms: number): unknown {

@@ -268,10 +268,14 @@ export class EventManager implements Disposable {
 
   emitSettingsUpdate(settings: readonly AppSetting[], previous: ReadonlyMap<string, unknown>, current: ReadonlyMap<string, unknown>): void {
     this.#sessionRegistry?.forEach('settings_update', (handler) => this.#invoke('settings_update', handler as SessionEventMap['settings_update'], settings));
-    for (const [key, value] of current) {
+    const registry = this.#settingChangeRegistry;
+    if (!registry) return;
+    // Keys that appeared, changed or disappeared (a removed setting changes to `undefined`).
+    for (const key of new Set([...current.keys(), ...previous.keys()])) {
+      const value = current.get(key);
       const before = previous.get(key);
       if (sameValue(before, value)) continue;
-      this.#settingChangeRegistry?.forEach(key, (handler) => this.#invoke(`setting ${key}`, () => handler(value, before), undefined));
+      registry.forEach(key, (handler) => this.#invoke(`setting ${key}`, () => handler(value, before), undefined));
     }
   }
 

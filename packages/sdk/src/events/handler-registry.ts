@@ -41,7 +41,7 @@ export class HandlerRegistry<H> {
         this.#byKey.delete(key);
         this.#onKeysChanged?.();
       }
-    });
+    }, 'remove handler');
   }
 
   /**

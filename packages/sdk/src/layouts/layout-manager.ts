@@ -18,20 +18,42 @@ export interface DisplayOptions {
   readonly forceDisplay?: boolean;
 }
 
+/**
+ * What became of a display, in the way `ws` names a socket's state:
+ * - `sent`: it went out on the live connection;
+ * - `queued`: the session has no live connection yet (connecting) or for now (reconnecting); the
+ *   newest display of each view is kept and sent once a connection is acknowledged;
+ * - `ended`: the session has ended; it will never be shown.
+ *
+ * All three are truthy strings: test for `=== 'ended'`, not for falsiness.
+ */
+export type DisplayResult = 'sent' | 'queued' | 'ended';
+
 /** What the layout manager needs from its session. */
 export interface DisplayTarget {
   readonly packageName: string;
   /** The session id to put on display events, or `undefined` when there is none yet. */
   sessionId(): string | undefined;
-  /** Sends through the live connection; `false` when there is none. */
-  send(message: DisplayEvent): boolean;
+  /** Sends through the live connection if there is one, and says what became of the display. */
+  send(message: DisplayEvent): DisplayResult;
   readonly logger?: Logger;
+}
+
+/** Called by the session on each acknowledged connection: sends the newest display of each view again. */
+export const replayDisplays = Symbol('tpa.replayDisplays');
+
+interface KeptDisplay {
+  readonly message: DisplayEvent;
+  /** When it was drawn: a duration counts from there, connected or not. */
+  readonly drawnAt: number;
 }
 
 /**
  * Draws on the glasses. Every method validates its input (throwing {@link InvalidLayoutError} for a
- * programming mistake) and returns whether the display was sent: `false`, with one log line per
- * disconnected spell, when the session has no live connection — never a throw into a timer.
+ * programming mistake) and returns a {@link DisplayResult}, never a throw into a timer. The newest
+ * display of each view is kept, so that a new connection (the first, or one after a reconnect)
+ * shows the current state: each is sent again with what is left of its duration, unless that ran
+ * out meanwhile.
  *
  * @example
  * ```ts
@@ -41,26 +63,28 @@ export interface DisplayTarget {
  */
 export class LayoutManager {
   readonly #target: DisplayTarget;
-  #warnedOffline = false;
+  /** The newest display of each view; at most one per view. Made on first draw. */
+  #kept: Map<ViewType, KeptDisplay> | undefined;
+  #warned: DisplayResult | undefined;
 
   constructor(target: DisplayTarget) {
     this.#target = target;
   }
 
-  showTextWall(text: string, options?: DisplayOptions): boolean {
+  showTextWall(text: string, options?: DisplayOptions): DisplayResult {
     return this.show(layouts.textWall(requireText(text, 'text')), options);
   }
 
-  showDoubleTextWall(topText: string, bottomText: string, options?: DisplayOptions): boolean {
+  showDoubleTextWall(topText: string, bottomText: string, options?: DisplayOptions): DisplayResult {
     return this.show(layouts.doubleTextWall(requireText(topText, 'topText'), requireText(bottomText, 'bottomText')), options);
   }
 
-  showReferenceCard(title: string, text: string, options?: DisplayOptions): boolean {
+  showReferenceCard(title: string, text: string, options?: DisplayOptions): DisplayResult {
     return this.show(layouts.referenceCard(requireText(title, 'title'), requireText(text, 'text')), options);
   }
 
   /** A two-column card; shown in the `dashboard` view unless `options.view` says otherwise. */
-  showDashboardCard(leftText: string, rightText: string, options?: DisplayOptions): boolean {
+  showDashboardCard(leftText: string, rightText: string, options?: DisplayOptions): DisplayResult {
     return this.show(layouts.dashboardCard(requireText(leftText, 'leftText'), requireText(rightText, 'rightText')), {
       view: ViewType.DASHBOARD,
       ...options,
@@ -68,17 +92,17 @@ export class LayoutManager {
   }
 
   /** A bitmap, as base64 data. */
-  showBitmapView(data: string, options?: DisplayOptions): boolean {
+  showBitmapView(data: string, options?: DisplayOptions): DisplayResult {
     return this.show(layouts.bitmapView(requireText(data, 'data')), options);
   }
 
   /** Clears a view (main by default) the way the cloud itself does: with an empty text wall. */
-  clearView(options?: Pick<DisplayOptions, 'view' | 'forceDisplay'>): boolean {
+  clearView(options?: Pick<DisplayOptions, 'view' | 'forceDisplay'>): DisplayResult {
     return this.show(layouts.empty(), options);
   }
 
   /** Shows any layout; validated against the protocol before it is sent. */
-  show(layout: Layout, options: DisplayOptions = {}): boolean {
+  show(layout: Layout, options: DisplayOptions = {}): DisplayResult {
     const message = buildDisplayEvent({
       packageName: this.#target.packageName,
       sessionId: this.#target.sessionId() ?? '',
@@ -92,15 +116,42 @@ export class LayoutManager {
       const issue = checked.error.issues[0];
       throw new InvalidLayoutError(`invalid display: ${issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'rejected'}`);
     }
-    if (this.#target.send(message)) {
-      this.#warnedOffline = false;
-      return true;
+    const result = this.#target.send(message);
+    if (result === 'ended') {
+      this.#kept = undefined;
+    } else {
+      this.#kept ??= new Map();
+      this.#kept.set(message.view, { message, drawnAt: Date.now() });
     }
-    if (!this.#warnedOffline) {
-      this.#warnedOffline = true;
-      (this.#target.logger ?? silentLogger).warn({ layoutType: layout.layoutType }, 'display not sent: the session has no live connection');
+    this.#note(result, layout);
+    return result;
+  }
+
+  /** Sends the newest display of each view again, with what is left of its duration. */
+  [replayDisplays](): void {
+    if (!this.#kept) return;
+    const now = Date.now();
+    for (const [view, { message, drawnAt }] of this.#kept) {
+      const sessionId = this.#target.sessionId() ?? message.sessionId;
+      const { durationMs } = message;
+      if (durationMs === undefined || durationMs <= 0) {
+        this.#target.send({ ...message, sessionId });
+        continue;
+      }
+      const left = Math.ceil(durationMs - (now - drawnAt));
+      if (left > 0) this.#target.send({ ...message, sessionId, durationMs: left });
+      else this.#kept.delete(view);
     }
-    return false;
+  }
+
+  /** One log line per spell of displays that were not sent. */
+  #note(result: DisplayResult, layout: Layout): void {
+    if (result === this.#warned || (result === 'sent' && this.#warned === undefined)) return;
+    this.#warned = result === 'sent' ? undefined : result;
+    if (result === 'sent') return;
+    const logger = this.#target.logger ?? silentLogger;
+    if (result === 'queued') logger.debug({ layoutType: layout.layoutType }, 'display kept: it is sent once the session is connected');
+    else logger.warn({ layoutType: layout.layoutType }, 'display not sent: the session has ended');
   }
 }
 

@@ -27,8 +27,11 @@ export interface Disposer extends Disposable {
   dispose(): void;
 }
 
-/** Makes a {@link Disposer} that runs `fn` once, however often it is called. */
-export function toDisposable(fn: () => void): Disposer {
+/**
+ * Makes a {@link Disposer} that runs `fn` once, however often it is called. The disposer is named
+ * `name`, else after `fn`, so that an error about it says what it was.
+ */
+export function toDisposable(fn: () => void, name: string = fn.name): Disposer {
   let done = false;
   const run = (): void => {
     if (done) return;
@@ -38,17 +41,19 @@ export function toDisposable(fn: () => void): Disposer {
   const disposer = run as Disposer;
   disposer.dispose = run;
   disposer[Symbol.dispose] = run;
+  Object.defineProperty(disposer, 'name', { value: name || 'disposer' });
   return disposer;
 }
 
-function isTimerHandle(value: object): value is TimerHandle {
+/** Whether `value` is a Node.js timer handle (what `setTimeout`/`setInterval` return). */
+export function isTimerHandle(value: object): value is TimerHandle {
   const candidate = value as { hasRef?: unknown; refresh?: unknown; unref?: unknown };
   return typeof candidate.hasRef === 'function' && typeof candidate.refresh === 'function' && typeof candidate.unref === 'function';
 }
 
 /** A short description of a resource for error messages. */
 export function describeResource(resource: Resource): string {
-  if (typeof resource === 'function') return resource.name ? `cleanup function ${resource.name}` : 'cleanup function';
+  if (typeof resource === 'function') return resource.name ? `cleanup "${resource.name}"` : 'an anonymous cleanup function';
   if (resource instanceof AbortController) return 'AbortController';
   if (isTimerHandle(resource)) return 'timer';
   return resource.constructor?.name && resource.constructor.name !== 'Object' ? resource.constructor.name : 'disposable';

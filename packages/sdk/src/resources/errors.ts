@@ -5,8 +5,9 @@ export class ScopeClosedError extends TpaError {
   constructor(
     readonly scopeName: string,
     what: string,
+    readonly scopeState: 'closing' | 'closed' = 'closed',
   ) {
-    super('SCOPE_CLOSED', `${what} was added to scope "${scopeName}" after it closed; it was released at once. Create resources while the scope is open.`);
+    super('SCOPE_CLOSED', `${what} was added to scope "${scopeName}" while it was ${scopeState}; it was released at once. Create resources while the scope is open.`);
   }
 }
 
@@ -25,12 +26,15 @@ export class CleanupTimeoutError extends TpaError {
 export class ScopeCleanupError extends TpaError {
   readonly errors: readonly unknown[];
 
+  /** `what[i]` names the resource whose release gave `errors[i]`, for the message. */
   constructor(
     readonly scopeName: string,
     errors: readonly unknown[],
+    what: readonly string[] = [],
   ) {
-    const first = errors[0] instanceof Error ? errors[0].message : String(errors[0]);
-    super('CLEANUP_FAILED', `${errors.length} cleanup(s) of scope "${scopeName}" failed; first: ${first}`, { cause: errors[0] });
+    const shown = errors.slice(0, 3).map((error, index) => `${what[index] ?? 'a cleanup'}: ${error instanceof Error ? error.message : String(error)}`);
+    const more = errors.length > shown.length ? `; and ${errors.length - shown.length} more` : '';
+    super('CLEANUP_FAILED', `${errors.length} cleanup(s) of scope "${scopeName}" failed: ${shown.join('; ')}${more}`, { cause: errors[0] });
     this.errors = errors;
   }
 }
@@ -44,5 +48,16 @@ export class CallbackError extends TpaError {
   ) {
     const detail = cause instanceof Error ? cause.message : String(cause);
     super('CALLBACK_FAILED', `${what} in scope "${scopeName}" threw: ${detail}`, { cause });
+  }
+}
+
+/** Releasing the values of a collection failed; every value was still released. `errors` holds each failure. */
+export class DisposeError extends TpaError {
+  readonly errors: readonly unknown[];
+
+  constructor(what: string, errors: readonly unknown[]) {
+    const first = errors[0] instanceof Error ? errors[0].message : String(errors[0]);
+    super('DISPOSE_FAILED', `${errors.length} value(s) of ${what} failed to release; first: ${first}`, { cause: errors[0] });
+    this.errors = errors;
   }
 }

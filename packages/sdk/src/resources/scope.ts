@@ -1,8 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventEmitter } from 'node:events';
 import {
   DISPOSED,
   describeResource,
   isPromiseLike,
+  isTimerHandle,
   releaseResource,
   toDisposable,
   type Cleanup,
@@ -15,6 +17,7 @@ import { CallbackError, CleanupTimeoutError, ScopeCleanupError, ScopeClosedError
 import { scopeTracker } from './leak-tracker.js';
 import type { TpaError } from '../errors.js';
 
+/** `open` until `close()` starts; `closing` while its cleanups run; `closed` once every one has finished. */
 export type ScopeState = 'open' | 'closing' | 'closed';
 
 export interface ScopeOptions {
@@ -28,6 +31,22 @@ export interface ScopeOptions {
    * that threw. Default: a process warning (and `Symbol.asyncDispose` also throws a failed close).
    */
   readonly onError?: (error: TpaError) => void;
+  /**
+   * The scope that owns this one: this one closes when it does (with its reason) and is waited for
+   * until fully closed; a scope that closes first leaves its parent once it has fully closed.
+   */
+  readonly parent?: Scope;
+  /**
+   * Release every resource at once and wait for them all, instead of one after another, last added
+   * first. For a scope whose resources do not depend on each other (a server's sessions).
+   */
+  readonly concurrent?: boolean;
+  /**
+   * Called synchronously as closing starts, before any cleanup runs, with the reason and the
+   * promise of the close: the place for the scope's owner to enter its own ending state, so that
+   * every way of closing the scope goes through it.
+   */
+  readonly onClosing?: (reason: ScopeCloseReason, closed: Promise<ScopeCloseResult>) => void;
 }
 
 export interface ScopeCloseResult {
@@ -51,12 +70,40 @@ function isEmitter(target: ListenerTarget): target is Emitter {
 export const DEFAULT_CLEANUP_TIMEOUT_MS = 5_000;
 
 /**
+ * The cleanup running in the current async context, so that a cleanup which waits for its own
+ * scope (or an ancestor) to close can be recognised however many `await`s it is down: that wait
+ * joins the close in progress instead of deadlocking it until the cleanup timeout.
+ */
+interface CleanupFrame {
+  readonly scope: Scope;
+  readonly outer: CleanupFrame | undefined;
+  /** Set when the cleanup waits for the close itself: the scope must stop waiting for it. */
+  joined: boolean;
+  /** Ends the scope's wait for this cleanup, once it waits. */
+  stopWaiting: (() => void) | undefined;
+}
+
+function join(frame: CleanupFrame): void {
+  frame.joined = true;
+  frame.stopWaiting?.();
+}
+
+const runningCleanup = new AsyncLocalStorage<CleanupFrame>();
+const JOINED = Symbol('joined');
+
+interface Failures {
+  readonly errors: unknown[];
+  readonly what: string[];
+}
+
+/**
  * Owns resources and releases them all, last added first, when it closes. Timers, intervals,
- * listeners, abort controllers, disposables and cleanup functions can all be added; `add(x)`
- * returns `x` so creation and registration are one expression.
+ * listeners, abort controllers, disposables, cleanup functions and child scopes can all be added;
+ * `add(x)` returns `x` so creation and registration are one expression.
  *
  * Closing runs at most once, goes on past a throwing or hanging cleanup, reports every error
- * together, and tells each cleanup why the scope closed. Child scopes close with their parent.
+ * together, and tells each cleanup why the scope closed. A cleanup that itself waits for the close
+ * (`await scope.close()`, or its owner's equivalent) joins it rather than waiting on itself.
  *
  * @example
  * ```ts
@@ -70,7 +117,11 @@ export class Scope implements AsyncDisposable, Disposable {
   readonly name: string;
   readonly #cleanupTimeoutMs: number;
   readonly #onError: ((error: TpaError) => void) | undefined;
-  readonly #entries = new Map<Resource, Resource>();
+  readonly #onClosing: ScopeOptions['onClosing'];
+  readonly #concurrent: boolean;
+  readonly #parent: Scope | undefined;
+  /** Key: the resource itself, or the disposer of an `onClose` registration (so that each is its own). */
+  readonly #entries = new Map<object, Resource>();
   #state: ScopeState = 'open';
   #reason: ScopeCloseReason | undefined;
   #closing: Promise<ScopeCloseResult> | undefined;
@@ -80,7 +131,12 @@ export class Scope implements AsyncDisposable, Disposable {
     this.name = options.name ?? 'scope';
     this.#cleanupTimeoutMs = options.cleanupTimeoutMs ?? DEFAULT_CLEANUP_TIMEOUT_MS;
     this.#onError = options.onError;
+    this.#onClosing = options.onClosing;
+    this.#concurrent = options.concurrent ?? false;
+    this.#parent = options.parent;
     scopeTracker()?.opened(this);
+    // The child itself is the parent's entry: no closure per child.
+    options.parent?.add(this);
   }
 
   get state(): ScopeState {
@@ -109,10 +165,14 @@ export class Scope implements AsyncDisposable, Disposable {
   }
 
   /**
-   * Takes ownership of `resource` and returns it. On a closed scope the resource is released at
-   * once and the mistake reported.
+   * Takes ownership of `resource` and returns it; adding what it already owns changes nothing. On
+   * a scope that is no longer open the resource is released at once and the mistake reported.
+   * Throws a `TypeError` for a scope that would own itself or one of its ancestors.
    */
   add<T extends Resource>(resource: T): T {
+    if (resource instanceof Scope && this.#isOrDescendsFrom(resource)) {
+      throw new TypeError(`scope "${this.name}" cannot own itself or a scope it belongs to ("${resource.name}")`);
+    }
     if (this.#state !== 'open') {
       this.#releaseLate(resource);
       return resource;
@@ -121,15 +181,36 @@ export class Scope implements AsyncDisposable, Disposable {
     return resource;
   }
 
-  /** Forgets `resource` without releasing it; `true` if the scope owned it. */
-  release(resource: Resource): boolean {
+  /** Stops owning `resource` without releasing it (the caller now owns it); `true` if the scope owned it. */
+  forget(resource: Resource): boolean {
     return this.#entries.delete(resource);
   }
 
-  /** Runs `cleanup(reason)` when the scope closes; the returned disposer unregisters it. */
+  /**
+   * Releases `resource` now and stops owning it; `true` if the scope owned it. A synchronous
+   * failure is thrown to the caller; an async one is reported to `onError`.
+   */
+  release(resource: Resource): boolean {
+    if (!this.#entries.delete(resource)) return false;
+    const result = releaseResource(resource, DISPOSED);
+    if (isPromiseLike(result)) result.then(undefined, (error: unknown) => this.#report(new CallbackError(this.name, describeResource(resource), error)));
+    return true;
+  }
+
+  /**
+   * Runs `cleanup(reason)` when the scope closes; the returned disposer removes this registration
+   * (registering the same function twice runs it twice, and each disposer removes its own).
+   */
   onClose(cleanup: Cleanup): Disposer {
-    this.add(cleanup);
-    return toDisposable(() => this.release(cleanup));
+    if (this.#state !== 'open') {
+      this.#releaseLate(cleanup);
+      return toDisposable(() => undefined, 'a late registration');
+    }
+    const registration = toDisposable(() => {
+      this.#entries.delete(registration);
+    }, `remove cleanup ${describeResource(cleanup)}`);
+    this.#entries.set(registration, cleanup);
+    return registration;
   }
 
   /** A `setTimeout` owned by the scope: cleared on close, forgotten once it fired. */
@@ -138,13 +219,13 @@ export class Scope implements AsyncDisposable, Disposable {
       this.#entries.delete(timer);
       this.#invoke('timer callback', callback, args);
     }, ms);
-    return this.#addTimer(timer);
+    return this.add(timer);
   }
 
   /** A `setInterval` owned by the scope: cleared on close. */
   setInterval<A extends unknown[]>(callback: (...args: A) => unknown, ms?: number, ...args: A): TimerHandle {
     const timer: TimerHandle = setInterval(() => this.#invoke('interval callback', callback, args), ms);
-    return this.#addTimer(timer);
+    return this.add(timer);
   }
 
   /** Clears a timer or interval made by this scope (or added to it) and forgets it. */
@@ -159,7 +240,8 @@ export class Scope implements AsyncDisposable, Disposable {
    * that throws is reported, never propagated into the emitter.
    */
   listen(target: ListenerTarget, event: string, listener: Listener): Disposer {
-    const wrapped = (...args: unknown[]): void => this.#invoke(`listener for "${event}"`, listener as (...args: unknown[]) => unknown, args);
+    const what = `listener for "${event}"`;
+    const wrapped = (...args: unknown[]): void => this.#invoke(what, listener as (...args: unknown[]) => unknown, args);
     let remove: () => void;
     // Prefer the EventEmitter API: some emitters (ws) also offer a DOM-style one that wraps events.
     if (isEmitter(target)) {
@@ -172,43 +254,47 @@ export class Scope implements AsyncDisposable, Disposable {
     const disposer = toDisposable(() => {
       this.#entries.delete(disposer);
       remove();
-    });
-    if (this.#state !== 'open') {
-      this.#releaseLate(disposer);
-      return disposer;
-    }
-    this.#entries.set(disposer, disposer);
-    return disposer;
+    }, `remove ${what}`);
+    return this.add(disposer);
   }
 
-  /** A scope that closes with this one (with the same reason) and leaves it when it closes first. */
+  /** A scope that closes with this one (with the same reason) and leaves it once it has closed first. */
   child(name = `${this.name}/child`): Scope {
-    const child = new Scope({ name, cleanupTimeoutMs: this.#cleanupTimeoutMs, ...(this.#onError ? { onError: this.#onError } : {}) });
-    const closeChild: Cleanup = (reason) => child.close(reason);
-    this.add(closeChild);
-    child.onClose(() => {
-      this.#entries.delete(closeChild);
-    });
-    return child;
+    return new Scope({ name, cleanupTimeoutMs: this.#cleanupTimeoutMs, parent: this, ...(this.#onError ? { onError: this.#onError } : {}) });
   }
 
   /**
-   * Releases everything, last added first, once. Later calls return the same promise. Never
-   * rejects: errors are in the result (and reported to `onError`).
+   * Starts closing and returns the promise of the close, the same one to every caller. Cleanups run
+   * last added first; those up to the first one that returns a promise have run when this returns.
+   * Never rejects: errors are in the result (and reported to `onError`). Called from one of the
+   * scope's own cleanups (or a descendant's), the call joins the close instead of waiting on itself.
    */
   close(reason: ScopeCloseReason = DISPOSED): Promise<ScopeCloseResult> {
-    if (this.#closing) return this.#closing;
+    if (this.#closing) {
+      this.#joinIfInsideOwnCleanup();
+      return this.#closing;
+    }
     this.#state = 'closing';
     this.#reason = reason;
-    // Recorded before any cleanup runs: a cleanup that closes its own scope must join this close.
+    // Recorded before anything runs: a cleanup that closes its own scope must join this close.
     let settle: (result: ScopeCloseResult) => void = () => undefined;
-    this.#closing = new Promise<ScopeCloseResult>((resolve) => (settle = resolve));
+    const closing = new Promise<ScopeCloseResult>((resolve) => (settle = resolve));
+    this.#closing = closing;
+    if (this.#onClosing) {
+      try {
+        this.#onClosing(reason, closing);
+      } catch (error) {
+        this.#report(new CallbackError(this.name, 'the onClosing hook', error));
+      }
+    }
     this.#abort?.abort(reason);
     void this.#releaseAll(reason).then(settle);
-    return this.#closing;
+    // A close that starts inside a descendant's cleanup (that cleanup ends its owner) also joins.
+    this.#joinIfInsideOwnCleanup();
+    return closing;
   }
 
-  /** Starts closing; every synchronous cleanup has run when this returns. */
+  /** Starts closing (see {@link close}); what runs synchronously has run when this returns. */
   [Symbol.dispose](): void {
     void this.close();
   }
@@ -220,44 +306,79 @@ export class Scope implements AsyncDisposable, Disposable {
   }
 
   async #releaseAll(reason: ScopeCloseReason): Promise<ScopeCloseResult> {
-    const errors: unknown[] = [];
-    const resources = [...this.#entries.keys()].reverse();
-    for (const resource of resources) {
-      if (!this.#entries.delete(resource)) continue;
-      try {
-        const pending = releaseResource(resource, reason);
-        // A cleanup that returns this very close (`() => scope.close()`) joins it; awaiting it would wait on itself.
-        if (isPromiseLike(pending) && pending !== this.#closing) await this.#bounded(pending, describeResource(resource));
-      } catch (error) {
-        errors.push(error);
-      }
+    const failures: Failures = { errors: [], what: [] };
+    const keys = [...this.#entries.keys()].reverse();
+    if (this.#concurrent) {
+      await Promise.all(keys.map((key) => this.#releaseEntry(key, reason, failures)));
+    } else {
+      for (const key of keys) await this.#releaseEntry(key, reason, failures);
     }
+    const { errors } = failures;
     this.#state = 'closed';
     scopeTracker()?.closed(this);
-    if (errors.length > 0) this.#report(new ScopeCleanupError(this.name, errors));
+    if (errors.length > 0) this.#report(new ScopeCleanupError(this.name, errors, failures.what));
+    // Fully closed: a parent that is still open stops owning this scope.
+    if (this.#parent) this.#parent.#entries.delete(this);
     return { reason, errors };
   }
 
-  async #bounded(pending: PromiseLike<unknown>, what: string): Promise<void> {
+  /** Releases one entry, in a cleanup frame of its own when it may run code of the app; a failure goes to `errors`. */
+  async #releaseEntry(key: object, reason: ScopeCloseReason, failures: Failures): Promise<void> {
+    const resource = this.#entries.get(key);
+    if (resource === undefined || !this.#entries.delete(key)) return;
+    if (isTimerHandle(resource)) {
+      clearTimeout(resource); // the bulk of many scopes: no app code runs, so no frame is needed
+      return;
+    }
+    const frame: CleanupFrame = { scope: this, outer: runningCleanup.getStore(), joined: false, stopWaiting: undefined };
+    try {
+      const pending = runningCleanup.run(frame, () => (resource instanceof Scope ? resource.close(reason) : releaseResource(resource, reason)));
+      if (!isPromiseLike(pending)) return;
+      const what = describeResource(resource);
+      const joined = new Promise<typeof JOINED>((resolve) => {
+        frame.stopWaiting = () => resolve(JOINED);
+        if (frame.joined) resolve(JOINED);
+      });
+      // A child scope is bounded by its own cleanups' bounds, and is waited for until fully closed.
+      const outcome = await (resource instanceof Scope ? Promise.race([pending, joined]) : this.#bounded(pending, what, joined));
+      // A cleanup that joined the close may still fail later: report it then.
+      if (outcome === JOINED) pending.then(undefined, (error: unknown) => this.#report(new CallbackError(this.name, what, error)));
+    } catch (error) {
+      failures.errors.push(error);
+      failures.what.push(describeResource(resource));
+    } finally {
+      frame.stopWaiting = undefined;
+    }
+  }
+
+  async #bounded(pending: PromiseLike<unknown>, what: string, joined: Promise<typeof JOINED>): Promise<unknown> {
     let timer: TimerHandle | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       // Not unref'd: a process must not exit in the middle of a close because a cleanup hangs.
       timer = setTimeout(() => reject(new CleanupTimeoutError(this.name, what, this.#cleanupTimeoutMs)), this.#cleanupTimeoutMs);
     });
     try {
-      await Promise.race([pending, timeout]);
+      return await Promise.race([pending, timeout, joined]);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  #addTimer(timer: TimerHandle): TimerHandle {
-    if (this.#state !== 'open') {
-      this.#releaseLate(timer);
-      return timer;
+  /** If the caller runs inside a cleanup of this scope or of one it owns, that cleanup stops being waited for. */
+  #joinIfInsideOwnCleanup(): void {
+    const innermost = runningCleanup.getStore();
+    for (let frame = innermost; frame; frame = frame.outer) {
+      if (frame.scope.#isOrDescendsFrom(this)) {
+        if (innermost) join(innermost);
+        return;
+      }
     }
-    this.#entries.set(timer, timer);
-    return timer;
+  }
+
+  #isOrDescendsFrom(ancestor: Scope): boolean {
+    if (this === ancestor) return true;
+    for (let scope = this.#parent; scope; scope = scope.#parent) if (scope === ancestor) return true;
+    return false;
   }
 
   #invoke<A extends unknown[]>(what: string, callback: (...args: A) => unknown, args: A): void {
@@ -274,9 +395,9 @@ export class Scope implements AsyncDisposable, Disposable {
   }
 
   #releaseLate(resource: Resource): void {
-    this.#report(new ScopeClosedError(this.name, describeResource(resource)));
+    this.#report(new ScopeClosedError(this.name, describeResource(resource), this.#state === 'open' ? 'closed' : this.#state));
     try {
-      const pending = releaseResource(resource, this.#reason ?? DISPOSED);
+      const pending = resource instanceof Scope ? resource.close(this.#reason ?? DISPOSED) : releaseResource(resource, this.#reason ?? DISPOSED);
       if (isPromiseLike(pending)) pending.then(undefined, (error: unknown) => this.#report(new CallbackError(this.name, 'late cleanup', error)));
     } catch (error) {
       this.#report(new CallbackError(this.name, 'late cleanup', error));

@@ -39,7 +39,7 @@ export interface TpaServerConfig {
   /** How long `stop()` waits for sessions and requests before it forces them. Default 10 s. */
   readonly shutdownTimeoutMs?: number;
   /** Options for every session (timeouts, reconnect, watchdog). */
-  readonly session?: Omit<Partial<TpaSessionConfig>, 'packageName' | 'apiKey' | 'augmentOSWebsocketUrl' | 'userId' | 'parentScope'>;
+  readonly session?: Omit<Partial<TpaSessionConfig>, 'packageName' | 'apiKey' | 'augmentOSWebsocketUrl' | 'sessionId' | 'userId' | 'parentScope' | 'onEnd'>;
 }
 
 export const SERVER_DEFAULTS = {

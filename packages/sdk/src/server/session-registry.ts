@@ -1,4 +1,5 @@
 import type { TpaSession } from '../session/index.js';
+import type { WebhookOutcome } from './webhook-outcomes.js';
 
 export interface RegisteredSession {
   readonly session: TpaSession;
@@ -7,11 +8,17 @@ export interface RegisteredSession {
   readonly startedAt: number;
   /** The `timestamp` of the session_request that started it: a retry of that request carries the same one. */
   readonly requestTimestamp: string | number;
+  /** The answer to that request, shared with a retry that arrives while it is in flight. */
+  outcome: Promise<WebhookOutcome> | undefined;
+  /** Whether that request has been answered. */
+  answered: boolean;
 }
 
 /**
- * The server's live sessions by id. Identity rests on the session object, not the id: the same id
- * comes back when a user restarts the app, so removing an entry checks it is still the same session.
+ * The server's current session of each id: a lookup and nothing more. The server owns its
+ * sessions through its scope; a session leaves this lookup when its ending starts (or when a newer
+ * one with its id takes its place). Removal checks the session, since the same id comes back when a
+ * user restarts the app.
  */
 export class SessionRegistry {
   readonly #byId = new Map<string, RegisteredSession>();
@@ -24,11 +31,12 @@ export class SessionRegistry {
     return this.#byId.get(sessionId);
   }
 
-  add(entry: RegisteredSession): void {
+  /** Makes `entry` the current session of its id. */
+  set(entry: RegisteredSession): void {
     this.#byId.set(entry.sessionId, entry);
   }
 
-  /** Removes the entry of `session` if it is still the one registered under its id. */
+  /** Removes the entry of `session` if it is still the current one of its id. */
   remove(sessionId: string, session: TpaSession): boolean {
     if (this.#byId.get(sessionId)?.session !== session) return false;
     return this.#byId.delete(sessionId);

@@ -4,6 +4,8 @@ import { toDisposable, type Disposer } from '../resources/index.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
+  /** Aborted when the server starts stopping, however: the signal listeners are then removed. */
+  readonly signal?: AbortSignal;
 }
 
 export interface StopOnSignalsOptions {
@@ -16,7 +18,8 @@ export interface StopOnSignalsOptions {
  * Opt-in: stops `server` gracefully on the first SIGINT/SIGTERM. It never calls `process.exit`:
  * once the server has stopped nothing keeps the process alive, so it exits by itself. A second
  * signal while stopping is left to Node's default (an immediate exit), as a user pressing Ctrl-C
- * twice expects. The returned disposer removes the handlers.
+ * twice expects. The returned disposer removes the handlers; so does the server stopping by any
+ * other means (a `TpaServer`'s `signal`).
  *
  * @example
  * ```ts
@@ -37,8 +40,12 @@ export function stopOnSignals(server: Stoppable, options: StopOnSignalsOptions =
     });
   };
   for (const signal of signals) process.once(signal, onSignal);
+  const stopped = server.signal;
   const remove = toDisposable(() => {
     for (const signal of signals) process.off(signal, onSignal);
-  });
+    stopped?.removeEventListener('abort', remove);
+  }, 'remove signal handlers');
+  if (stopped?.aborted) remove();
+  else stopped?.addEventListener('abort', remove, { once: true });
   return remove;
 }

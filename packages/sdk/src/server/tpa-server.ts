@@ -26,12 +26,13 @@ import {
 import { childLogger, silentLogger, type Logger } from '../logging/index.js';
 import { Scope } from '../resources/index.js';
 import { TpaSession, type SessionEndReason } from '../session/index.js';
+import type { TpaError } from '../errors.js';
 import { SERVER_DEFAULTS, type ServerAddress, type TpaServerConfig } from './config.js';
 import { ServerError } from './errors.js';
 import { loadExpress } from './express-loader.js';
 import { asyncRoute, rawBody, sendError, unhandledRequest } from './http-json.js';
-import { SessionRegistry } from './session-registry.js';
-import { failure, outcomeOfStarted, success, type StartAttempt, type WebhookOutcome } from './webhook-outcomes.js';
+import { SessionRegistry, type RegisteredSession } from './session-registry.js';
+import { failure, outcomeOfStarted, outcomeOfUnstarted, success, type WebhookOutcome } from './webhook-outcomes.js';
 import { TrustedSocketUrls } from './trusted-urls.js';
 
 type ServerState = 'created' | 'starting' | 'listening' | 'stopping' | 'stopped';
@@ -63,10 +64,16 @@ export class TpaServer implements AsyncDisposable {
   readonly #trusted: TrustedSocketUrls;
   readonly #tpaConfig: TpaConfig | undefined;
   readonly #app: Express;
-  /** Owns what the server itself holds (the deprecated cleanup handlers); `stop()` ends sessions first. */
+  /**
+   * Owns everything the server holds; `stop()` closes it. Its children close last made first:
+   * every session (together), then the deprecated cleanup handlers.
+   */
   readonly #scope: Scope;
+  readonly #cleanupHandlers: Scope;
+  /** Every session from the moment its webhook arrives until it has fully closed. */
+  readonly #sessions: Scope;
+  /** The current session of each id, for lookups. */
   readonly #registry = new SessionRegistry();
-  readonly #starting = new Map<string, StartAttempt>();
   #http: Server | undefined;
   #listening: Promise<void> | undefined;
   #state: ServerState = 'created';
@@ -86,7 +93,11 @@ export class TpaServer implements AsyncDisposable {
     this.#cloudUrl = config.augmentOSWebsocketUrl ?? DEFAULT_CLOUD_WEBSOCKET_URL;
     this.#trusted = new TrustedSocketUrls(this.#cloudUrl, config.trustedWebsocketUrls);
     this.#tpaConfig = config.tpaConfig ? TpaConfigSchema.parse(config.tpaConfig) : undefined;
-    this.#scope = new Scope({ name: `server ${config.packageName}`, onError: (error) => this.logger.error({ err: error }, error.message) });
+    const onError = (error: TpaError): void => this.logger.error({ err: error }, error.message);
+    this.#scope = new Scope({ name: `server ${config.packageName}`, onError });
+    this.#cleanupHandlers = new Scope({ name: `server ${config.packageName}/cleanup handlers`, parent: this.#scope, onError });
+    // Sessions do not depend on each other: they end together, each bounded by its own limits.
+    this.#sessions = new Scope({ name: `server ${config.packageName}/sessions`, parent: this.#scope, concurrent: true, onError });
     this.#app = this.#createApp();
   }
 
@@ -105,6 +116,11 @@ export class TpaServer implements AsyncDisposable {
 
   getSessions(): TpaSession[] {
     return [...this.#registry.values()].map((entry) => entry.session);
+  }
+
+  /** Aborted when the server starts stopping; pass it to what should end with the server. */
+  get signal(): AbortSignal {
+    return this.#scope.signal;
   }
 
   /** Starts listening; resolves with the bound address. */
@@ -182,7 +198,7 @@ export class TpaServer implements AsyncDisposable {
         code: 'TPA_ADD_CLEANUP_HANDLER',
       });
     }
-    this.#scope.add(() => handler());
+    this.#cleanupHandlers.onClose(() => handler());
   }
 
   #createApp(): Express {
@@ -265,53 +281,60 @@ export class TpaServer implements AsyncDisposable {
       this.logger.warn({ sessionId: request.sessionId, url }, 'refused a session_request naming an untrusted socket URL');
       return Promise.resolve(failure(403, `untrusted socket URL ${url}: this server only connects to ${this.#trusted.describe()}`));
     }
-    const inFlight = this.#starting.get(request.sessionId);
-    if (inFlight) {
-      if (inFlight.timestamp === request.timestamp) {
-        this.logger.info({ sessionId: request.sessionId }, 'session_request retried while the first is in flight; sharing its outcome');
-        return inFlight.outcome;
-      }
-      // A newer request (the user started the app again): it starts anew once this one settled.
-      return inFlight.outcome.then(() => this.#onSessionRequest(request));
-    }
-    const live = this.#registry.get(request.sessionId);
-    if (live && live.requestTimestamp === request.timestamp && live.session.state === 'connected') {
+    const current = this.#registry.get(request.sessionId);
+    if (current?.requestTimestamp === request.timestamp && current.outcome) {
       // The cloud retries a request it thinks timed out: the same request, the same timestamp.
+      if (!current.answered) {
+        this.logger.info({ sessionId: request.sessionId }, 'session_request retried while the first is in flight; sharing its outcome');
+        return current.outcome;
+      }
       this.logger.info({ sessionId: request.sessionId }, 'session_request retried after it was answered; the session is already running');
       return Promise.resolve(success('session already running'));
     }
-    const cancellation = { cancelled: false };
-    const outcome = this.#startSession(request, url, cancellation, Date.now()).finally(() => {
-      if (this.#starting.get(request.sessionId) === attempt) this.#starting.delete(request.sessionId);
-    });
-    const attempt: StartAttempt = { outcome, cancellation, timestamp: request.timestamp };
-    this.#starting.set(request.sessionId, attempt);
-    return outcome;
-  }
-
-  async #startSession(request: SessionWebhookRequest, url: string, cancellation: { readonly cancelled: boolean }, arrivedAt: number): Promise<WebhookOutcome> {
-    const { sessionId, userId } = request;
-    const existing = this.#registry.get(sessionId);
-    if (existing) {
-      this.logger.info({ sessionId }, 'a new session_request for a live session: ending the old one first');
-      await existing.session.disconnect({ kind: 'replaced', message: 'replaced by a new session with the same id' });
-    }
-    if (cancellation.cancelled) return failure(409, 'a stop_request for this session arrived before it started', { code: 'STOPPED' });
-    if (this.#state !== 'listening') return failure(503, 'the server is shutting down');
+    // Owned by the server from now until it has fully closed: stop() waits for it, whatever its state.
     const session = new TpaSession({
       ...this.#config.session,
       packageName: this.packageName,
       apiKey: this.#config.apiKey,
       augmentOSWebsocketUrl: url,
-      userId,
-      logger: childLogger(this.logger, { sessionId }),
+      sessionId: request.sessionId,
+      userId: request.userId,
+      logger: childLogger(this.logger, { sessionId: request.sessionId }),
+      parentScope: this.#sessions,
       onEnd: this.#forget,
     });
-    this.#registry.add({ session, sessionId, userId, startedAt: Date.now(), requestTimestamp: request.timestamp });
+    const entry: RegisteredSession = {
+      session,
+      sessionId: request.sessionId,
+      userId: request.userId,
+      startedAt: Date.now(),
+      requestTimestamp: request.timestamp,
+      outcome: undefined,
+      answered: false,
+    };
+    // The newest request for an id wins: it is the current session from now on, and a stop_request
+    // that arrives while it waits for the previous one to end ends it too.
+    this.#registry.set(entry);
+    const arrivedAt = Date.now();
+    entry.outcome = this.#startSession(entry, current?.session, arrivedAt).finally(() => {
+      entry.answered = true;
+    });
+    return entry.outcome;
+  }
+
+  async #startSession(entry: RegisteredSession, previous: TpaSession | undefined, arrivedAt: number): Promise<WebhookOutcome> {
+    const { session, sessionId, userId } = entry;
+    if (previous) {
+      this.logger.info({ sessionId }, 'a new session_request for a live session: ending the old one first');
+      await previous.disconnect({ kind: 'replaced', message: 'replaced by a new session with the same id' });
+    }
+    // Stopped, replaced again, or the server stopping, while the previous session ended.
+    if (session.state !== 'idle') return outcomeOfUnstarted(session.endReason);
     this.logger.info({ sessionId, userId }, 'session requested');
     try {
       await session.connect(sessionId);
     } catch (error) {
+      if (session.endReason?.kind !== 'connect_failed') return outcomeOfUnstarted(session.endReason);
       this.logger.error({ err: error, sessionId }, 'session could not connect');
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'CONNECTION_FAILED';
       return failure(500, 'Failed to connect', { code });
@@ -359,10 +382,9 @@ export class TpaServer implements AsyncDisposable {
 
   async #onStopRequest(request: StopWebhookRequest): Promise<WebhookOutcome> {
     const { sessionId, userId, reason } = request;
-    const attempt = this.#starting.get(sessionId);
-    if (attempt) attempt.cancellation.cancelled = true;
     const entry = this.#registry.get(sessionId);
     if (entry) {
+      // Whatever its state: a start still waiting or connecting is cancelled by this.
       const end: SessionEndReason = { kind: 'stopped_by_user', message: `stop_request: ${reason}` };
       await entry.session.disconnect(end);
     }
@@ -401,14 +423,12 @@ export class TpaServer implements AsyncDisposable {
       timer = setTimeout(() => resolve('late'), limitMs);
     });
     try {
-      // Phase 2: every session ends at once (each bounded by its own close and cleanup limits),
-      // then what the server itself owns, last registered first.
+      // Phase 2: the server's scope closes: every session, whatever its state, ends at once and is
+      // waited for until it has fully closed (each bounded by its own close and cleanup limits);
+      // then the deprecated cleanup handlers run, last registered first.
       const reason: SessionEndReason = { kind: 'server_shutdown', message: 'the server is stopping' };
-      const sessions = Promise.allSettled(this.getSessions().map((session) => session.disconnect(reason)));
-      const ended = await Promise.race([sessions.then(() => 'ok' as const), deadline]);
-      if (ended === 'late') this.logger.warn({ limitMs, left: this.#registry.size }, 'sessions did not all end in time; stopping anyway');
-      // What the server itself owns runs in any case (each cleanup is bounded by the scope).
-      await this.#scope.close(reason);
+      const ended = await Promise.race([this.#scope.close(reason).then(() => 'ok' as const), deadline]);
+      if (ended === 'late') this.logger.warn({ limitMs, left: this.#sessions.size }, 'sessions did not all end in time; stopping anyway');
       http?.closeIdleConnections();
       const done = await Promise.race([closed.then(() => 'ok' as const), deadline]);
       if (done === 'late') http?.closeAllConnections();

@@ -7,24 +7,24 @@ export interface WebhookOutcome {
   readonly body: Record<string, unknown>;
 }
 
-/** A session_request being served; a stop_request for its id cancels it. */
-export interface StartAttempt {
-  readonly outcome: Promise<WebhookOutcome>;
-  readonly cancellation: { cancelled: boolean };
-  /** The request's `timestamp`: a retry of the same request carries the same one. */
-  readonly timestamp: string | number;
-}
-
 export const success = (message?: string): WebhookOutcome => ({ status: 200, body: webhookSuccess(message) });
 export const failure = (status: number, message: string, extra: Record<string, unknown> = {}): WebhookOutcome => ({
   status,
   body: { ...webhookError(message), ...extra },
 });
 
-/** The answer for a session whose onSession returned: it may have ended meanwhile. */
+/** The answer for a session whose start finished (or was cut short): it may have ended meanwhile. */
 export function outcomeOfStarted(ended: SessionEndReason | undefined): WebhookOutcome {
   if (!ended) return success();
   if (ended.kind === 'stopped_by_user') return success('the session was stopped while it started');
+  // The cloud has since sent a newer request for this id; that one now runs.
+  if (ended.kind === 'replaced') return success('replaced by a newer session_request for this session');
   if (ended.kind === 'server_shutdown') return failure(503, 'the server is shutting down');
   return failure(500, 'Failed to connect', { code: 'SESSION_ENDED', reason: ended.kind });
+}
+
+/** The answer for a session that ended before it could connect. */
+export function outcomeOfUnstarted(ended: SessionEndReason | undefined): WebhookOutcome {
+  if (ended?.kind === 'stopped_by_user') return failure(409, 'a stop_request for this session arrived before it started', { code: 'STOPPED' });
+  return outcomeOfStarted(ended);
 }

@@ -40,6 +40,12 @@ export interface CloudConnectionOptions {
   readonly owner: ConnectionOwner;
 }
 
+/**
+ * `connecting` until the cloud acks (or refuses); `open` once acked; `closing` during a graceful
+ * close; `closed` once disposed, after which its socket's events reach no one.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed';
+
 interface PendingOpen {
   readonly resolve: (ack: ConnectionAck) => void;
   readonly reject: (error: SessionError) => void;
@@ -65,10 +71,10 @@ const noop = (): void => undefined;
 export class CloudConnection implements Disposable, AsyncDisposable {
   readonly #options: CloudConnectionOptions;
   readonly #ws: OwnedSocket;
+  #state: ConnectionState = 'connecting';
   #pending: PendingOpen | undefined;
-  #acked = false;
+  /** Why an open connection was lost: the watchdog terminated it for silence. */
   #stale = false;
-  #disposed = false;
   #lastError: Error | undefined;
   #init: ConnectionInit | undefined;
   #watchdog: TimerHandle | undefined;
@@ -82,8 +88,15 @@ export class CloudConnection implements Disposable, AsyncDisposable {
     this.#ws.on('open', onOpen).on('message', onMessage).on('close', onClose).on('error', onError).on('ping', onActivity).on('pong', onActivity);
   }
 
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
   /** Sends `init` on open and resolves with the ack; rejects on a refusal, a close, a timeout or dispose. */
   open(init: ConnectionInit, timeoutMs: number): Promise<ConnectionAck> {
+    if (this.#state !== 'connecting' || this.#pending) {
+      return Promise.reject(new SessionError('INVALID_STATE', `open() needs a new connection; this one is ${this.#state}`, { sessionId: this.#options.sessionId }));
+    }
     this.#init = init;
     return new Promise<ConnectionAck>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -95,15 +108,17 @@ export class CloudConnection implements Disposable, AsyncDisposable {
     });
   }
 
-  /** Sends a JSON message if the socket is open; `false` otherwise. */
+  /** Sends a JSON message if the connection is open (acked) and its socket too; `false` otherwise. */
   send(message: object): boolean {
-    if (this.#disposed || this.#ws.readyState !== WebSocket.OPEN) return false;
+    if (this.#state !== 'open' || this.#ws.readyState !== WebSocket.OPEN) return false;
     this.#ws.send(JSON.stringify(message));
     return true;
   }
 
   /** Closes gracefully, waiting at most `timeoutMs` for the cloud's close frame, then disposes. */
   async close(code: number, reason: string, timeoutMs: number): Promise<void> {
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    this.#state = 'closing';
     this.#fail(this.#closedWhileConnecting());
     const ws = this.#ws;
     if (ws.readyState === WebSocket.OPEN) {
@@ -128,8 +143,8 @@ export class CloudConnection implements Disposable, AsyncDisposable {
 
   /** Removes every listener, clears every timer, terminates the socket. Idempotent. */
   [Symbol.dispose](): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
     this.#fail(this.#closedWhileConnecting());
     clearTimeout(this.#watchdog);
     const ws = this.#ws;
@@ -165,7 +180,7 @@ export class CloudConnection implements Disposable, AsyncDisposable {
     if (pending && message.type === CloudToTpaMessageType.CONNECTION_ACK) {
       this.#pending = undefined;
       clearTimeout(pending.timer);
-      this.#acked = true;
+      this.#state = 'open';
       this.#startWatchdog();
       this.#options.owner[onConnectionAck](message);
       pending.resolve(message);
@@ -179,10 +194,11 @@ export class CloudConnection implements Disposable, AsyncDisposable {
 
   handleClose(code: number, reasonBuffer: Buffer): void {
     const reason = reasonBuffer.toString();
-    if (this.#acked) {
+    if (this.#state === 'open') {
       this.#options.owner[onConnectionLost](this, { code, reason, stale: this.#stale });
       return;
     }
+    if (this.#state !== 'connecting') return; // a close we started: nobody is waiting for it here
     const refused = code === CloseCode.POLICY_VIOLATION;
     const detail = `${code}${reason ? ` ${reason}` : ''}`;
     const message = refused ? `the cloud refused the connection: ${detail}` : `could not connect to ${this.#options.url}: ${this.#lastError?.message ?? `closed with ${detail}`}`;

@@ -3,6 +3,17 @@ import type { Scope, ScopeCloseReason } from '../resources/index.js';
 import type { ReconnectOptions } from './reconnect-policy.js';
 import type { TpaSession } from './tpa-session.js';
 
+/**
+ * Where a session is in its life; every public method acts by it.
+ * - `idle`: made, `connect()` not called yet. Draws are queued.
+ * - `connecting`: waiting for the socket and the cloud's ack. Draws are queued.
+ * - `connected`: acknowledged; events are delivered and draws are sent.
+ * - `reconnecting`: the connection was lost and the SDK is trying again; draws are queued (the
+ *   newest of each view is sent once connected again), handlers and timers stay.
+ * - `closing`: the ending has started, whatever started it; cleanups run now. Nothing is delivered
+ *   or sent any more, draws say `ended`, new resources are released at once.
+ * - `closed`: every cleanup has run and every handler is gone.
+ */
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closing' | 'closed';
 
 /** Why a session ended; handed to every cleanup (`registerCleanup`, `scope.onClose`). */
@@ -18,6 +29,9 @@ export type SessionEndKind =
 
 export interface SessionEndReason extends ScopeCloseReason {
   readonly kind: SessionEndKind;
+  /** The socket's close code, when a close of the cloud ended the session. */
+  readonly closeCode?: number;
+  readonly closeReason?: string;
 }
 
 export interface TpaSessionConfig {
@@ -25,6 +39,11 @@ export interface TpaSessionConfig {
   readonly apiKey: string;
   /** The cloud's socket URL. Default: the public cloud. */
   readonly augmentOSWebsocketUrl?: string;
+  /**
+   * The session id, for an owner that knows it before `connect()` (a server does, from the
+   * webhook); `connect()` must then be given the same one.
+   */
+  readonly sessionId?: string;
   /** The user; derived from the session id when omitted. */
   readonly userId?: string;
   /** Default: silent. The API key is never logged. */
@@ -41,11 +60,14 @@ export interface TpaSessionConfig {
   readonly closeTimeoutMs?: number;
   /** Text frames larger than this are refused with an error event. Default 1 MiB. */
   readonly maxMessageBytes?: number;
-  /** A scope that owns this session: closing it ends the session. */
+  /**
+   * A scope that owns this session: closing it ends the session and waits until it has closed. A
+   * session that ends first leaves it once it has fully closed.
+   */
   readonly parentScope?: Scope;
   /**
    * Called synchronously when the session starts ending, before its cleanups run: the place for an
-   * owner to stop handing the session out (a server removes it from its registry here).
+   * owner to stop handing the session out (a server removes it from its lookup by id here).
    */
   readonly onEnd?: (session: TpaSession, reason: SessionEndReason) => void;
 }

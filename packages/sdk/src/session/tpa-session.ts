@@ -14,12 +14,13 @@ import {
   type AppSetting,
   type CloudToTpaMessage,
   type ConnectionAck,
+  type DisplayEvent,
 } from '../protocol/index.js';
 import type { TpaError } from '../errors.js';
 import { childLogger, silentLogger, type Logger } from '../logging/index.js';
-import { Scope, type Disposer, type Resource, type TimerHandle } from '../resources/index.js';
+import { Scope, type Disposer, type Resource, type ScopeCloseReason, type TimerHandle } from '../resources/index.js';
 import { EventManager } from '../events/index.js';
-import { LayoutManager } from '../layouts/index.js';
+import { LayoutManager, replayDisplays, type DisplayResult } from '../layouts/index.js';
 import { CloudConnection, type CloudConnectionOptions, type ConnectionLoss } from './cloud-connection.js';
 import {
   onConnectionAck,
@@ -37,8 +38,9 @@ import { SessionSettings } from './settings-store.js';
 
 /**
  * One user's run of your app. Everything made through it (handlers, timers, intervals, cleanups,
- * anything added to `scope`) dies with it, whichever way it ends: `disconnect()`, the user stopping
- * the app, a lost connection that could not be restored, or the server shutting down.
+ * anything added to `scope`) dies with it, whichever way it ends: `disconnect()`, closing its
+ * `scope`, the user stopping the app, a lost connection that could not be restored, or the server
+ * shutting down. Every one of those goes through the same ending (see {@link SessionState}).
  *
  * @example
  * ```ts
@@ -53,7 +55,10 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   readonly events: EventManager;
   readonly layouts: LayoutManager;
   readonly settings = new SessionSettings();
-  /** Owns everything the session made; closed, with a {@link SessionEndReason}, when it ends. */
+  /**
+   * Owns everything the session made. Closing it ends the session exactly as `disconnect()` does;
+   * it is closed, with a {@link SessionEndReason}, whichever way the session ends.
+   */
   readonly scope: Scope;
   readonly logger: Logger;
 
@@ -62,40 +67,40 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   #state: SessionState = 'idle';
   #sessionId: string | undefined;
   #userId: string | undefined;
+  /** The acknowledged connection that sends go through; set only while `connected`. */
   #connection: CloudConnection | undefined;
-  /** Timers given to registerTimer, pruned of fired and cleared ones as new ones come. */
+  /** How many connections were acknowledged: the first is not a reconnect. */
+  #connections = 0;
+  /** Resolves once the session is `closed`; made when the ending starts. */
+  #ended: Promise<void> | undefined;
+  /** Timers given to registerTimer; pruned of spent ones each time the set doubles. */
   readonly #registeredTimers = new Set<TimerHandle>();
+  #pruneAt = MIN_PRUNE_AT;
   #lastSubscriptions = '';
-  #everConnected = false;
-  #ending: Promise<void> | undefined;
-  #endReason: SessionEndReason | undefined;
 
   constructor(config: TpaSessionConfig) {
     if (!config.packageName) throw new TypeError('TpaSession needs a packageName');
     this.#config = config;
     this.packageName = config.packageName;
+    this.#sessionId = config.sessionId;
     this.#userId = config.userId;
     this.#reconnect = config.reconnect === false ? false : config.reconnect ? { ...DEFAULT_RECONNECT, ...config.reconnect } : DEFAULT_RECONNECT;
     this.logger = childLogger(config.logger ?? silentLogger, { packageName: config.packageName });
-    this.scope = new Scope({
-      name: `session ${config.packageName}`,
-      cleanupTimeoutMs: config.cleanupTimeoutMs ?? SESSION_DEFAULTS.cleanupTimeoutMs,
-      onError: (error) => this.events.emitError(error),
-    });
     this.events = new EventManager({ logger: this.logger, onSubscriptionsChanged: (streams) => this.#syncSubscriptions(streams) });
     this.layouts = new LayoutManager({
       packageName: config.packageName,
       sessionId: () => this.#sessionId,
-      send: (message) => this.#send(message),
+      send: (message) => this.#sendDisplay(message),
       logger: this.logger,
     });
-    // Closing the scope directly (session.scope.close()) ends the session like disconnect() does.
-    this.scope.onClose((reason) => void this.#end(reason as SessionEndReason));
-    if (config.parentScope) {
-      // The parent ends the session (and waits for it); a session that ends first leaves the parent.
-      const detach = config.parentScope.onClose((reason) => this.disconnect(reason as SessionEndReason));
-      this.scope.add(detach);
-    }
+    // Made last: a parent that is already closed ends the session at once, through #onEnding.
+    this.scope = new Scope({
+      name: `session ${config.packageName}`,
+      cleanupTimeoutMs: config.cleanupTimeoutMs ?? SESSION_DEFAULTS.cleanupTimeoutMs,
+      onError: (error) => this.events.emitError(error),
+      onClosing: (reason, closed) => this.#onEnding(reason as SessionEndReason, closed),
+      ...(config.parentScope ? { parent: config.parentScope } : {}),
+    });
   }
 
   get state(): SessionState {
@@ -110,33 +115,37 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     return this.#userId;
   }
 
-  /** Aborted when the session ends; pass it to `fetch` and friends. */
+  /** Aborted when the session starts ending; pass it to `fetch` and friends. */
   get signal(): AbortSignal {
     return this.scope.signal;
   }
 
-  /** How the session ended, once it did. */
+  /** How the session ended, once its ending started. */
   get endReason(): SessionEndReason | undefined {
-    return this.#endReason ?? (this.scope.closeReason as SessionEndReason | undefined);
+    return this.scope.closeReason as SessionEndReason | undefined;
   }
 
   /**
    * Opens the socket, sends `tpa_connection_init` and resolves once the cloud acknowledged it
    * (settings are then in `session.settings`). Rejects with a {@link SessionError}:
-   * `AUTH_REJECTED` (close 1008 or a refusal), `CONNECTION_FAILED`, `CONNECT_TIMEOUT`, or
-   * `SESSION_CLOSED`; a session that failed to connect has ended and cleaned up.
+   * `AUTH_REJECTED` (close 1008 or a refusal), `CONNECTION_FAILED`, `CONNECT_TIMEOUT`,
+   * `SESSION_CLOSED` (it ended meanwhile), or `INVALID_STATE` (it is not `idle`). A session that
+   * failed to connect has ended and cleaned up.
    */
   async connect(sessionId: string): Promise<void> {
     if (this.#state !== 'idle') {
       const code = this.#state === 'closing' || this.#state === 'closed' ? 'SESSION_CLOSED' : 'INVALID_STATE';
       throw new SessionError(code, `connect() needs an idle session; this one is ${this.#state}`, { sessionId: this.#sessionId });
     }
+    if (this.#config.sessionId !== undefined && sessionId !== this.#config.sessionId) {
+      throw new SessionError('INVALID_STATE', `connect("${sessionId}") on a session made for "${this.#config.sessionId}"`, { sessionId: this.#config.sessionId });
+    }
     this.#sessionId = sessionId;
     this.#userId ??= userIdFromSessionId(sessionId, this.packageName);
     this.#state = 'connecting';
     this.logger.debug({ sessionId, url: this.#url }, 'connecting');
     try {
-      await this.#openConnection(false);
+      await this.#openConnection();
     } catch (error) {
       await this.#end({ kind: 'connect_failed', message: error instanceof Error ? error.message : String(error), cause: error });
       throw error;
@@ -145,7 +154,8 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
 
   /**
    * Ends the session: closes the socket with 1000, runs every cleanup once (last registered
-   * first), and resolves when they are done. Safe to call any number of times.
+   * first), and resolves when the session is `closed`. Safe to call any number of times and from
+   * anywhere, a handler or one of its own cleanups included (that call joins the ending).
    */
   disconnect(reason: SessionEndReason = { kind: 'disconnected', message: 'disconnected by the app' }): Promise<void> {
     return this.#end(reason);
@@ -157,6 +167,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
 
   /** Replaces the settings and fires the settings events, as a `settings_update` from the cloud does. */
   applySettings(settings: readonly AppSetting[]): void {
+    if (this.#isEnding()) return;
     const { previous, current } = this.settings.replace(settings);
     this.events.emitSettingsUpdate(this.settings.all(), previous, current);
   }
@@ -174,28 +185,29 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
 
   /** Takes ownership of a timer made elsewhere: it is cleared when the session ends. */
   registerTimer<T extends TimerHandle>(timer: T): T {
-    // A timer made elsewhere fires or is cleared without the session knowing: forget those as
-    // new ones come, so a long session that registers a timer per event does not grow.
-    for (const registered of this.#registeredTimers) {
-      if (isSpent(registered)) {
+    // A timer made elsewhere fires or is cleared without the session knowing: forget the spent
+    // ones each time the set has doubled, so that a long session registering a timer per event
+    // stays bounded at amortized O(1) a call.
+    if (this.#registeredTimers.size >= this.#pruneAt) {
+      for (const registered of this.#registeredTimers) {
+        if (!isSpent(registered)) continue;
         this.#registeredTimers.delete(registered);
-        this.scope.release(registered);
+        this.scope.forget(registered);
         // Cleared too, so that a refresh() of a fired timer cannot re-arm it outside the session.
         clearTimeout(registered);
       }
+      this.#pruneAt = Math.max(MIN_PRUNE_AT, this.#registeredTimers.size * 2);
     }
     if (this.scope.isOpen) this.#registeredTimers.add(timer);
     return this.scope.add(timer);
   }
 
-  /** Runs `cleanup(reason)` when the session ends; the returned disposer unregisters it. */
+  /**
+   * Runs `cleanup(reason)` when the session ends; the returned disposer unregisters it. A cleanup
+   * may await `session.disconnect()`: it joins the ending in progress.
+   */
   registerCleanup(cleanup: (reason: SessionEndReason) => unknown): Disposer {
-    return this.scope.onClose((reason) => {
-      const result = cleanup(reason as SessionEndReason);
-      // A cleanup that returns this session's own ending (`() => session.disconnect()`) must not
-      // be awaited: the ending waits for the cleanups.
-      return result === this.#ending ? undefined : result;
-    });
+    return this.scope.onClose(cleanup as (reason: ScopeCloseReason) => unknown);
   }
 
   /** Registers a handler by event name (a stream, or `connected`/`disconnected`/`error`/`settings_update`). */
@@ -232,7 +244,11 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     return this.#config.augmentOSWebsocketUrl ?? DEFAULT_CLOUD_WEBSOCKET_URL;
   }
 
-  async #openConnection(reconnected: boolean): Promise<void> {
+  #isEnding(): boolean {
+    return this.#state === 'closing' || this.#state === 'closed';
+  }
+
+  async #openConnection(): Promise<void> {
     const sessionId = this.#sessionId as string;
     const connection: CloudConnection = this.scope.add(
       this.#newConnection({
@@ -248,18 +264,20 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     try {
       const init = buildConnectionInit({ packageName: this.packageName, sessionId, apiKey: this.#config.apiKey });
       await connection.open(init, this.#config.connectTimeoutMs ?? SESSION_DEFAULTS.connectTimeoutMs);
-      if (this.#ending || !this.scope.isOpen) throw new SessionError('SESSION_CLOSED', 'the session ended while connecting', { sessionId });
-      this.#connection = connection;
-      this.#state = 'connected';
-      this.#everConnected = true;
-      this.#lastSubscriptions = ''; // a new connection starts with no subscriptions on the cloud side
-      this.logger.info({ sessionId, reconnected }, 'connected');
-      this.#syncSubscriptions(this.events.subscriptions());
-      this.events.emitConnected(this.settings.all(), { reconnected });
+      if (this.#isEnding()) throw new SessionError('SESSION_CLOSED', 'the session ended while connecting', { sessionId });
     } catch (error) {
       this.#discard(connection);
       throw error;
     }
+    const reconnected = this.#connections > 0;
+    this.#connection = connection;
+    this.#connections++;
+    this.#state = 'connected';
+    this.#lastSubscriptions = ''; // a new connection starts with no subscriptions on the cloud side
+    this.logger.info({ sessionId, reconnected }, 'connected');
+    this.#syncSubscriptions(this.events.subscriptions());
+    this.layouts[replayDisplays]();
+    this.events.emitConnected(this.settings.all(), { reconnected });
   }
 
   #newConnection(options: CloudConnectionOptions): CloudConnection {
@@ -271,10 +289,10 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     }
   }
 
-  /** Forgets a connection and tears it down; its late events reach no one. */
+  /** Forgets a connection and tears it down at once; its late events reach no one. */
   #discard(connection: CloudConnection): void {
     if (this.#connection === connection) this.#connection = undefined;
-    this.scope.release(connection);
+    this.scope.forget(connection);
     connection[Symbol.dispose]();
   }
 
@@ -289,7 +307,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   }
 
   [onConnectionBinary](data: Buffer): void {
-    this.events.dispatchAudio(data);
+    if (!this.#isEnding()) this.events.dispatchAudio(data);
   }
 
   [onConnectionProtocolError](error: ProtocolError): void {
@@ -305,7 +323,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   }
 
   #onMessage(message: CloudToTpaMessage): void {
-    if (this.#ending) return; // nothing is delivered once the session started ending
+    if (this.#isEnding()) return; // nothing is delivered once the session started ending
     switch (message.type) {
       case CloudToTpaMessageType.DATA_STREAM:
         this.events.dispatchStream(message.streamType, message.data);
@@ -318,9 +336,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
         this.events.emitError(new SessionError('CLOUD_ERROR', `the cloud reported an error: ${message.message}`, { sessionId: this.#sessionId }));
         return;
       case CloudToTpaMessageType.APP_STOPPED:
-        void this.#end({ kind: 'stopped_by_user', message: message.message ?? message.reason }).catch((error: unknown) =>
-          this.logger.error({ err: error }, 'ending the session failed'),
-        );
+        void this.#end({ kind: 'stopped_by_user', message: message.message ?? message.reason });
         return;
       case CloudToTpaMessageType.CONNECTION_ACK:
         this.logger.debug('duplicate tpa_connection_ack ignored');
@@ -344,16 +360,17 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   }
 
   async #onLost(connection: CloudConnection, loss: ConnectionLoss): Promise<void> {
-    if (connection !== this.#connection || !this.scope.isOpen) return;
+    if (connection !== this.#connection || this.#state !== 'connected') return;
     this.#discard(connection);
+    const lost = { closeCode: loss.code, closeReason: loss.reason };
     if (isFinalClose(loss.code, loss.reason) && !loss.stale) {
       const kind: SessionEndKind = loss.reason === CloseReason.APP_STOPPED ? 'stopped_by_user' : 'cloud_closed';
-      await this.#end({ kind, message: `closed by the cloud: ${loss.code} ${loss.reason}`.trim() }, loss);
+      await this.#end({ kind, message: `closed by the cloud: ${loss.code} ${loss.reason}`.trim(), ...lost });
       return;
     }
     this.logger.warn({ code: loss.code, reason: loss.reason, stale: loss.stale }, 'connection lost');
     if (!this.#reconnect) {
-      await this.#end({ kind: 'connection_lost', message: `connection lost: ${loss.code}` }, loss);
+      await this.#end({ kind: 'connection_lost', message: `connection lost: ${loss.code}`, ...lost });
       return;
     }
     this.#state = 'reconnecting';
@@ -365,13 +382,13 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     const outcome = await retryWithBackoff(policy, this.scope.signal, async (attempt) => {
       this.logger.info({ attempt }, 'reconnecting');
       try {
-        await this.#openConnection(true);
+        await this.#openConnection();
       } catch (error) {
-        if (this.scope.isOpen) this.logger.warn({ attempt, err: error }, 'reconnect attempt failed');
+        if (!this.#isEnding()) this.logger.warn({ attempt, err: error }, 'reconnect attempt failed');
         throw error;
       }
     }, (error) => !(error instanceof SessionError && error.code === 'AUTH_REJECTED'));
-    if (outcome.ok || !this.scope.isOpen) return;
+    if (outcome.ok || this.#isEnding()) return;
     const failure = new SessionError('RECONNECT_FAILED', `could not reconnect to ${this.#url}; the session ended`, {
       sessionId: this.#sessionId,
       closeCode: loss.code,
@@ -379,64 +396,57 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
       cause: outcome.lastError,
     });
     this.events.emitError(failure);
-    await this.#end({ kind: 'connection_lost', message: failure.message, cause: failure }, loss);
+    await this.#end({ kind: 'connection_lost', message: failure.message, cause: failure, closeCode: loss.code, closeReason: loss.reason });
   }
 
-
-  #send(message: object): boolean {
-    return this.#state === 'connected' && this.#connection !== undefined && this.#connection.send(message);
+  #sendDisplay(message: DisplayEvent): DisplayResult {
+    if (this.#isEnding()) return 'ended';
+    return this.#state === 'connected' && this.#connection?.send(message) ? 'sent' : 'queued';
   }
 
   #syncSubscriptions(streams: readonly string[]): void {
-    if (this.#state !== 'connected' || !this.#sessionId) return;
+    if (this.#state !== 'connected' || !this.#sessionId || !this.#connection) return;
     const key = streams.join('\n');
     if (key === this.#lastSubscriptions) return;
-    if (this.#send(buildSubscriptionUpdate(this.packageName, this.#sessionId, streams))) this.#lastSubscriptions = key;
+    if (this.#connection.send(buildSubscriptionUpdate(this.packageName, this.#sessionId, streams))) this.#lastSubscriptions = key;
+  }
+
+  /** Every ending goes through the scope: closing it is the one way a session ends. */
+  #end(reason: SessionEndReason): Promise<void> {
+    void this.scope.close(reason);
+    return this.#ended as Promise<void>;
   }
 
   /**
-   * The one way a session ends. The `disconnected` event goes out first, while handlers are still
-   * registered; then the scope closes at once, so nothing the session owns runs any more, and
-   * closing it closes a live socket gracefully (1000, bounded by `closeTimeoutMs`); the handlers go
-   * last, so that cleanup errors still reach `error` handlers.
+   * Runs synchronously as the scope starts closing, however that started, before any cleanup: the
+   * session is `closing` from here on (nothing is delivered or sent, draws say `ended`), the owner
+   * hears of it, and `disconnected` goes out while handlers are still registered. The scope then
+   * runs the cleanups, last registered first, and closes a live socket gracefully (1000, bounded
+   * by `closeTimeoutMs`); the handlers go last, so that cleanup errors still reach `error` handlers.
    */
-  #end(reason: SessionEndReason, loss?: ConnectionLoss): Promise<void> {
-    if (this.#ending) return this.#ending;
-    // Recorded before anything runs: a handler or cleanup that calls disconnect() joins this end.
-    let settle: () => void = () => undefined;
-    this.#ending = new Promise<void>((resolve) => (settle = resolve));
-    this.#endReason = reason;
+  #onEnding(reason: SessionEndReason, closed: Promise<unknown>): void {
+    const wasConnected = this.#connections > 0;
+    this.#state = 'closing';
+    this.#connection = undefined;
+    this.#ended = closed.then(() => {
+      this.#registeredTimers.clear();
+      this.events.dispose();
+      this.#state = 'closed';
+    });
     try {
       this.#config.onEnd?.(this, reason);
     } catch (error) {
       this.logger.error({ err: error }, 'the onEnd callback threw');
     }
-    // #runEnd can only throw if a logger throws, after the ending itself completed.
-    void this.#runEnd(reason, loss)
-      .catch(() => undefined)
-      .then(settle);
-    return this.#ending;
-  }
-
-  async #runEnd(reason: SessionEndReason, loss: ConnectionLoss | undefined): Promise<void> {
-    this.#state = 'closing';
-    this.#connection = undefined;
-    try {
-      if (this.#everConnected) {
-        this.events.emitDisconnected({ code: loss?.code ?? CloseCode.NORMAL, reason: loss?.reason ?? reason.message ?? reason.kind, willReconnect: false });
-      }
-      this.logger.info({ sessionId: this.#sessionId, reason: reason.kind }, 'session ended');
-    } finally {
-      try {
-        await this.scope.close(reason);
-      } finally {
-        this.#registeredTimers.clear();
-        this.events.dispose();
-        this.#state = 'closed';
-      }
+    if (wasConnected) {
+      this.events.emitDisconnected({ code: reason.closeCode ?? CloseCode.NORMAL, reason: reason.closeReason ?? reason.message ?? reason.kind, willReconnect: false });
     }
+    this.logger.info({ sessionId: this.#sessionId, reason: reason.kind }, 'session ended');
   }
 }
+
+/** Below this many registered timers, registerTimer does not look for spent ones. */
+const MIN_PRUNE_AT = 32;
 
 /** Whether a Node.js timer has fired (a timeout) or been cleared, by its own record of it. */
 function isSpent(timer: TimerHandle): boolean {

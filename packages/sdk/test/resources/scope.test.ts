@@ -118,7 +118,7 @@ describe('Scope', () => {
     expect(fired).not.toHaveBeenCalled();
     expect(reported.map((error) => error.code)).toEqual(['SCOPE_CLOSED', 'SCOPE_CLOSED']);
     expect(reported[0]).toBeInstanceOf(ScopeClosedError);
-    expect(reported[0]?.message).toMatch(/scope "late" after it closed/);
+    expect(reported[0]?.message).toMatch(/scope "late" while it was closed/);
   });
 
   it('owns timers: cleared on close, forgotten once fired, errors reported', async () => {

@@ -143,7 +143,7 @@ describe('session lifecycle', () => {
     expect(cloud.connections).toHaveLength(1);
   });
 
-  it('a stop_request while connecting cancels it: 500 for the start, no socket left', async () => {
+  it('a stop_request while connecting cancels it: 409 STOPPED for the start, no socket left', async () => {
     // A cloud that never acks: the session is still connecting whenever the stop lands.
     await startServer({}, { ack: false });
     const starting = post(`${base}/webhook`, sessionRequest('gus', cloud.url));
@@ -151,7 +151,7 @@ describe('session lifecycle', () => {
     const stop = await post(`${base}/webhook`, stopRequest('gus'));
     expect(stop.status).toBe(200);
     const start = await starting;
-    expect(start).toMatchObject({ status: 500, body: { status: 'error', message: 'Failed to connect', code: 'SESSION_CLOSED' } });
+    expect(start).toMatchObject({ status: 409, body: { status: 'error', code: 'STOPPED' } });
     await cloud.connections[0]?.waitForClose();
     expect(cloud.openConnections).toHaveLength(0);
     expect(server.sessionCount).toBe(0);
@@ -282,14 +282,15 @@ describe('races the review found', () => {
     await eventually(() => cloud.openConnections.length === 0);
   });
 
-  it('a newer session_request while an older one is in flight starts anew after it, and wins', async () => {
+  it('a newer session_request while an older one is in flight replaces it at once, and wins', async () => {
     await startServer({}, { ackDelayMs: 150 });
     const older = post(`${base}/webhook`, sessionRequest('una', cloud.url));
     await cloud.waitForConnection();
     const newer = post(`${base}/webhook`, { ...sessionRequest('una', cloud.url), timestamp: new Date(Date.now() + 1_000).toISOString() });
-    expect((await older).status).toBe(200);
+    // The older start is cut short (its socket closed before the ack) and answered as replaced.
+    expect(await older).toMatchObject({ status: 200, body: { message: 'replaced by a newer session_request for this session' } });
     expect((await newer).status).toBe(200);
-    expect(server.started).toHaveLength(2);
+    expect(server.started).toHaveLength(1);
     expect(server.sessionCount).toBe(1);
     await eventually(() => cloud.openConnections.length === 1);
   });

@@ -192,12 +192,12 @@ describe('delivery', () => {
 
 describe('layouts', () => {
   it('sends display events with the session id and the documented shape', async () => {
-    expect(session.layouts.showTextWall('Hello', { durationMs: 3_000 })).toBe(true);
-    expect(session.layouts.showDoubleTextWall('top', 'bottom')).toBe(true);
-    expect(session.layouts.showReferenceCard('Notify', 'Connected', { view: 'main' })).toBe(true);
-    expect(session.layouts.showDashboardCard('Battery', '80%')).toBe(true);
-    expect(session.layouts.showBitmapView('aGVsbG8=')).toBe(true);
-    expect(session.layouts.clearView()).toBe(true);
+    expect(session.layouts.showTextWall('Hello', { durationMs: 3_000 })).toBe('sent');
+    expect(session.layouts.showDoubleTextWall('top', 'bottom')).toBe('sent');
+    expect(session.layouts.showReferenceCard('Notify', 'Connected', { view: 'main' })).toBe('sent');
+    expect(session.layouts.showDashboardCard('Battery', '80%')).toBe('sent');
+    expect(session.layouts.showBitmapView('aGVsbG8=')).toBe('sent');
+    expect(session.layouts.clearView()).toBe('sent');
     await eventually(() => app.messages.filter((message) => message.type === 'display_event').length === 6);
     const displays = app.messages.filter((message) => message.type === 'display_event');
     expect(displays[0]).toMatchObject({ sessionId: SESSION_ID, view: 'main', durationMs: 3_000, layout: { layoutType: 'text_wall', text: 'Hello' } });
@@ -213,8 +213,8 @@ describe('layouts', () => {
     expect(() => session.layouts.showBitmapView('not base64!')).toThrow(/INVALID|data/);
   });
 
-  it('returns false, without throwing, once the session has ended', async () => {
+  it('says ended, without throwing, once the session has ended', async () => {
     await session.disconnect();
-    expect(session.layouts.showTextWall('too late')).toBe(false);
+    expect(session.layouts.showTextWall('too late')).toBe('ended');
   });
 });

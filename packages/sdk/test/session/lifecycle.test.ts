@@ -71,7 +71,7 @@ describe('disconnect', () => {
     // An app timer made outside the session, drawing after the session ended.
     await new Promise<void>((resolve) =>
       setTimeout(() => {
-        expect(session.layouts.showTextWall('late')).toBe(false);
+        expect(session.layouts.showTextWall('late')).toBe('ended');
         resolve();
       }, 5),
     );
@@ -165,7 +165,7 @@ describe('reconnect', () => {
     expect(session.scope.size).toBe(owned);
     expect(cloud.openConnections).toHaveLength(1);
     // Displays go through the newest socket only.
-    expect(session.layouts.showTextWall('after reconnect')).toBe(true);
+    expect(session.layouts.showTextWall('after reconnect')).toBe('sent');
     await latest!.waitForMessage('display_event');
     await session.disconnect();
   });
