@@ -12,11 +12,11 @@ export class DisposableSlot<T extends Resource> implements Disposable {
   #value: T | undefined;
   #disposed = false;
 
+  /** The value held. Setting it releases the previous one; on a disposed slot a new value is released at once. */
   get value(): T | undefined {
     return this.#value;
   }
 
-  /** Replaces the value, releasing the previous one; on a disposed slot the new value is released at once. */
   set value(next: T | undefined) {
     const previous = this.#value;
     if (previous === next) return;

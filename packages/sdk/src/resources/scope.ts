@@ -294,7 +294,7 @@ export class Scope implements AsyncDisposable, Disposable {
     return closing;
   }
 
-  /** Starts closing (see {@link close}); what runs synchronously has run when this returns. */
+  /** Starts closing (see {@link Scope.close}); what runs synchronously has run when this returns. */
   [Symbol.dispose](): void {
     void this.close();
   }

@@ -2,3 +2,4 @@
 export * from './test-cloud.js';
 export * from './leak-check.js';
 export * from './http-client.js';
+export { OpenScopeRegistry, setScopeTracker, type ScopeTracker, type TrackedScope } from '../resources/leak-tracker.js';

@@ -6,14 +6,13 @@ import {
   CleanupTimeoutError,
   DisposableMap,
   DisposableSlot,
-  OpenScopeRegistry,
   Scope,
   ScopeCleanupError,
   ScopeClosedError,
-  setScopeTracker,
   toDisposable,
   type TpaError,
 } from '@tpa/sdk';
+import { OpenScopeRegistry, setScopeTracker } from '@tpa/sdk/testing';
 
 function collectingScope(name = 'test', cleanupTimeoutMs?: number): { scope: Scope; reported: TpaError[] } {
   const reported: TpaError[] = [];

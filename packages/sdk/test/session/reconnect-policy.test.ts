@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, DEFAULT_RECONNECT } from '@tpa/sdk';
+// Internals of the reconnect policy, not part of the public API.
+import { backoffDelay, DEFAULT_RECONNECT } from '../../src/session/reconnect-policy.js';
 
 describe('backoff with full jitter', () => {
   const policy = { ...DEFAULT_RECONNECT, baseDelayMs: 100, maxDelayMs: 1_000 };
