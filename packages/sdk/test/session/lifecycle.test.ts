@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DisconnectInfo, SessionEndReason, TpaError } from '@tpa/sdk';
+import { createStreamLogger, type DisconnectInfo, type SessionEndReason, type TpaError } from '@tpa/sdk';
 import { installLeakCheck, TestCloud, type LeakCheck } from '@tpa/sdk/testing';
 import { SESSION_ID, eventually, sessionFor } from './helpers.js';
 
@@ -184,6 +184,32 @@ describe('reconnect', () => {
     expect(session.endReason?.kind).toBe('connection_lost');
     expect(cleanup).toHaveBeenCalledOnce();
     expect(errors.some((error) => error.code === 'RECONNECT_FAILED')).toBe(true);
+    cloud = await TestCloud.start();
+  });
+
+  it('gives up at its deadline though attempts remain: RECONNECT_FAILED around the deadline, not after every attempt', async () => {
+    // 100 attempts 99 ms apart would take 10 s; the deadline allows the attempts of the first 500 ms.
+    const deadlineMs = 500;
+    const waitMs = 99;
+    const lines: string[] = [];
+    const logger = createStreamLogger({ level: 'info', write: (line) => lines.push(line) });
+    const session = sessionFor(cloud, { logger, reconnect: { maxAttempts: 100, baseDelayMs: 100, maxDelayMs: 100, deadlineMs, random: () => 0.99 } });
+    const errors: TpaError[] = [];
+    session.events.onError((error) => errors.push(error));
+    await session.connect(SESSION_ID);
+    const app = await cloud.waitForConnection();
+    const lostAt = Date.now();
+    await cloud.close();
+    await app.waitForClose();
+    await eventually(() => session.state === 'closed', 5_000, 'the session to give up');
+    const elapsed = Date.now() - lostAt;
+    const attempts = lines.filter((line) => / reconnecting /.test(line)).length;
+    expect(errors.map((error) => error.code)).toEqual(['RECONNECT_FAILED']);
+    expect(session.endReason?.kind).toBe('connection_lost');
+    expect(attempts).toBeGreaterThanOrEqual(1);
+    expect(attempts).toBeLessThanOrEqual(Math.floor(deadlineMs / waitMs));
+    expect(elapsed).toBeGreaterThanOrEqual(waitMs * attempts);
+    expect(elapsed).toBeLessThan(3_000);
     cloud = await TestCloud.start();
   });
 
