@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createStreamLogger, type DisconnectInfo, type SessionEndReason, type TpaError } from '@tpa/sdk';
-import { installLeakCheck, TestCloud, type LeakCheck } from '@tpa/sdk/testing';
+import { createStreamLogger, type DisconnectInfo, type SessionEndReason, type TpaError, type TpaSession } from '@tpa/sdk';
+import { buildTpaConnectionError } from '@tpa/sdk/protocol';
+import { installLeakCheck, TestCloud, type LeakCheck, type TestCloudOptions } from '@tpa/sdk/testing';
 import { SESSION_ID, eventually, sessionFor } from './helpers.js';
 
 let cloud: TestCloud;
@@ -211,6 +212,44 @@ describe('reconnect', () => {
     expect(elapsed).toBeGreaterThanOrEqual(waitMs * attempts);
     expect(elapsed).toBeLessThan(3_000);
     cloud = await TestCloud.start();
+  });
+
+  describe('a reconnect the cloud refuses is not retried', () => {
+    /**
+     * A connected session whose cloud goes away and comes back on the same port as `options`
+     * says (refusing it): its reconnects, ten allowed, all go to the new cloud.
+     */
+    async function sessionWhoseCloudComesBack(options: TestCloudOptions): Promise<{ session: TpaSession; errors: TpaError[] }> {
+      const session = sessionFor(cloud, { connectTimeoutMs: 300, reconnect: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 100, deadlineMs: 10_000, random: () => 0.99 } });
+      const errors: TpaError[] = [];
+      session.events.onError((error) => errors.push(error));
+      await session.connect(SESSION_ID);
+      const { port } = cloud;
+      await cloud.close();
+      cloud = await TestCloud.start({ ...options, port });
+      return { session, errors };
+    }
+
+    async function expectEndedAtFirstRefusal(session: TpaSession, errors: TpaError[]): Promise<void> {
+      await eventually(() => session.state === 'closed', 5_000, 'the session to end');
+      // Ended, so no attempt can follow: the one refused was the last.
+      expect(cloud.connections).toHaveLength(1);
+      expect(errors.map((error) => error.code)).toEqual(['RECONNECT_FAILED']);
+      expect(errors[0]?.cause).toMatchObject({ code: 'AUTH_REJECTED' });
+      expect(session.endReason?.kind).toBe('connection_lost');
+    }
+
+    it('refused with a 1008 close (the key no longer valid): one attempt, then the session ends with RECONNECT_FAILED', async () => {
+      const { session, errors } = await sessionWhoseCloudComesBack({ apiKey: 'a-rotated-key' });
+      await expectEndedAtFirstRefusal(session, errors);
+      expect(cloud.connections[0]?.closed).toMatchObject({ code: 1008 });
+    });
+
+    it('refused with a tpa_connection_error: one attempt, then the session ends with RECONNECT_FAILED', async () => {
+      const { session, errors } = await sessionWhoseCloudComesBack({ ack: false });
+      (await cloud.waitForConnection()).send(buildTpaConnectionError('this app is disabled for the user'));
+      await expectEndedAtFirstRefusal(session, errors);
+    });
   });
 
   it('with reconnect disabled, a loss ends the session', async () => {
