@@ -48,18 +48,22 @@ describe('disconnect', () => {
   it('clears session timers and intervals, and aborts the signal', async () => {
     const session = sessionFor(cloud);
     await session.connect(SESSION_ID);
-    const timeout = vi.fn();
     const interval = vi.fn();
-    session.setTimeout(timeout, 30);
     session.setInterval(interval, 5);
-    session.registerTimer(setTimeout(timeout, 30));
+    await eventually(() => interval.mock.calls.length > 0, 1_000, 'the interval to tick');
     const signal = session.signal;
-    await new Promise((resolve) => setTimeout(resolve, 12));
-    await session.disconnect();
+    // Due in 10 ms; disconnect() closes the session's scope before it returns, so it comes first.
+    const timeout = vi.fn();
+    session.setTimeout(timeout, 10);
+    const registered = vi.fn();
+    session.registerTimer(setTimeout(registered, 10));
+    const ending = session.disconnect();
     const ticks = interval.mock.calls.length;
-    expect(ticks).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await ending;
+    // Set after the timers and due later, so it fires after they would have.
+    await new Promise((resolve) => setTimeout(resolve, 30));
     expect(timeout).not.toHaveBeenCalled();
+    expect(registered).not.toHaveBeenCalled();
     expect(interval.mock.calls.length).toBe(ticks);
     expect(signal.aborted).toBe(true);
     expect(signal.reason).toMatchObject({ kind: 'disconnected' });
@@ -70,12 +74,8 @@ describe('disconnect', () => {
     await session.connect(SESSION_ID);
     await session.disconnect();
     // An app timer made outside the session, drawing after the session ended.
-    await new Promise<void>((resolve) =>
-      setTimeout(() => {
-        expect(session.layouts.showTextWall('late')).toBe(false);
-        resolve();
-      }, 5),
-    );
+    const drawn = await new Promise<boolean>((resolve) => setTimeout(() => resolve(session.layouts.showTextWall('late')), 5));
+    expect(drawn).toBe(false);
     // A session timer made after the end never runs.
     const late = vi.fn();
     session.setTimeout(late, 1);
