@@ -171,6 +171,23 @@ describe('reconnect', () => {
     await session.disconnect();
   });
 
+  it('sends a subscription made while reconnecting on the new socket, with the ones from before', async () => {
+    const session = sessionFor(cloud, { reconnect: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 100, deadlineMs: 2_000, random: () => 0.99 } });
+    session.events.onDisconnected((info) => {
+      // Inside the backoff: the session has no socket to send this on.
+      if (info.willReconnect) session.events.onPhoneNotifications(() => undefined);
+    });
+    await session.connect(SESSION_ID);
+    session.events.onHeadPosition(() => undefined);
+    const first = await cloud.waitForConnection();
+    await first.waitForMessage('subscription_update');
+    first.terminate();
+    const second = await cloud.waitForConnection((connection) => connection !== first);
+    const update = await second.waitForMessage('subscription_update');
+    expect(update.subscriptions).toEqual(['head_position', 'phone_notification']);
+    await session.disconnect();
+  });
+
   it('gives up after its attempts and ends the session exactly once, as disconnect would', async () => {
     const session = sessionFor(cloud, { reconnect: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, deadlineMs: 1_000 } });
     const errors: TpaError[] = [];
@@ -286,6 +303,22 @@ describe('watchdog', () => {
     (await cloud.waitForConnection()).goSilent();
     await eventually(() => cloud.connections.length === 2 && session.state === 'connected', 3_000);
     expect(disconnects[0]).toMatchObject({ code: 1006, willReconnect: true });
+    await session.disconnect();
+  });
+
+  it('counts protocol pings as activity: still on its first socket after pings spanning three watchdog periods', async () => {
+    await cloud.close();
+    cloud = await TestCloud.start({ pingIntervalMs: 30 });
+    const session = sessionFor(cloud, { watchdogTimeoutMs: 600 });
+    await session.connect(SESSION_ID);
+    const app = await cloud.waitForConnection();
+    // Each pong answers a ping the session read; sixty of them span 1.8 s, three watchdog periods.
+    let pongs = 0;
+    app.socket.on('pong', () => pongs++);
+    await eventually(() => pongs >= 60 || app.closed !== undefined, 10_000, 'sixty pongs, or the socket to close');
+    expect(app.closed).toBeUndefined();
+    expect(cloud.connections).toHaveLength(1);
+    expect(session.state).toBe('connected');
     await session.disconnect();
   });
 
