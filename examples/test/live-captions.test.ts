@@ -4,14 +4,16 @@ import { isCollected } from '@tpa/sdk/testing';
 import { LiveCaptions } from '../src/live-captions.js';
 
 describe('the minimal TPA from the SDK README', () => {
-  it('captions speech, keeps a dashboard clock, and leaves nothing when stopped', async () => {
+  it('captions speech, shows the time on the dashboard, and leaves nothing when stopped', async () => {
     await using cloud = await createDevCloud({ port: 0 });
     await using app = new LiveCaptions({ packageName: 'com.example.captions', apiKey: 'key', host: '127.0.0.1', port: 0, augmentOSWebsocketUrl: cloud.websocketUrl });
     const { url } = await app.start();
     cloud.registerApp({ packageName: 'com.example.captions', webhookUrl: `${url}/webhook`, apiKey: 'key' });
     const session = await cloud.startApp('ada@example.com', 'com.example.captions');
     await cloud.waitForSession({ sessionId: session.sessionId, state: 'active' });
-    await cloud.waitForDisplay('ada@example.com', (display) => display.views.dashboard?.layout.layoutType === 'dashboard_card');
+    // The clock's first draw; it redraws every minute, longer than this test runs.
+    const clock = await cloud.waitForDisplay('ada@example.com', (display) => display.views.dashboard?.layout.layoutType === 'dashboard_card');
+    expect(clock.views.dashboard?.layout).toMatchObject({ leftText: 'Captions', rightText: expect.stringMatching(/^\d{2}:\d{2}:\d{2}$/) });
     await cloud.waitForSession((info) => info.subscriptions.includes('transcription'));
 
     cloud.sendEvent('ada@example.com', 'transcription', { text: 'hello glasses', isFinal: true, startTime: 0, endTime: 900 });

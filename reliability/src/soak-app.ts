@@ -29,12 +29,14 @@ const LATE_DRAW_DELAY_MS = 20;
 /** Button presses whose id starts with this are the soak's end-to-end probes of a live session. */
 export const PROBE_PREFIX = 'probe:';
 const CLOCK_INTERVAL_MS = 2_000;
+/** Far beyond any run: still pending when its session ends, so one that escaped the session shows in the leak check. */
+const REMINDER_DELAY_MS = 10 * 60_000;
 
 /**
  * The app the soak runs: a typical TPA with handlers (one of which throws now and then, as app
- * code does), a clock interval, a timeout, a listener on an app-wide emitter, a cleanup, and an
- * app timer that tries to draw after its session ended. It writes no cleanup code for any of
- * it: everything must go with the session.
+ * code does), a clock interval, a short and a long timeout, a listener on an app-wide emitter, a
+ * cleanup, and an app timer that tries to draw after its session ended. It writes no cleanup code
+ * for any of it: everything must go with the session.
  */
 export class SoakApp extends TpaServer {
   /** An app-wide emitter each session listens to: its listener count must fall back to zero. */
@@ -90,6 +92,7 @@ export class SoakApp extends TpaServer {
     });
     session.setInterval(() => draw(new Date().toISOString().slice(11, 19)), CLOCK_INTERVAL_MS);
     session.setTimeout(() => draw('welcome'), 500);
+    session.setTimeout(() => draw('reminder'), REMINDER_DELAY_MS);
     session.scope.listen(this.bus, 'announcement', (text: string) => draw(text));
     session.registerCleanup((reason) => {
       bump(counters.endedByKind, reason.kind);

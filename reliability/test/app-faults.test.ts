@@ -179,8 +179,10 @@ describe('an app timer', () => {
     const stack = await openOwnedStack(resources);
     const late: { drawn?: string; threw?: unknown; ticks: number } = { ticks: 0 };
     stack.server.behaviour = (session) => {
-      // The app's own timer, not the session's: it outlives the session.
-      setTimeout(() => {
+      // The app's own interval, not the session's: it outlives the session, and acts once it ended.
+      const poll = setInterval(() => {
+        if (session.state !== 'closed') return;
+        clearInterval(poll);
         try {
           late.drawn = session.layouts.showTextWall('too late');
           session.setInterval(() => late.ticks++, 5);
@@ -188,12 +190,13 @@ describe('an app timer', () => {
         } catch (error) {
           late.threw = error;
         }
-      }, 200);
+      }, 5);
     };
     await stack.cloud.startApp(USER, PACKAGE);
     await waitLive(stack, USER);
     await stack.cloud.stopApp(USER, PACKAGE);
     await eventually(() => late.drawn !== undefined || late.threw !== undefined, 'the late timer to fire');
+    // Past the time of the session timers it made (5 ms).
     await sleep(50);
     expect(late).toEqual({ drawn: 'ended', ticks: 0 });
     expect(stack.cloud.getDisplayHistory(USER).some((entry) => entry.layout.layoutType === 'text_wall' && entry.layout.text === 'too late')).toBe(false);

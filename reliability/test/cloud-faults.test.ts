@@ -41,45 +41,64 @@ async function startLive(stack: Stack): Promise<{ disconnects: DisconnectInfo[] 
   return { disconnects };
 }
 
-/** The session came back on a new socket: same session object, same handlers, sockets not piling up. */
-async function expectReconnected(stack: Stack, socketsBefore: number): Promise<void> {
+/** What there was before a fault: the sockets open, and how far the cloud's log went. */
+interface BeforeFault {
+  readonly sockets: number;
+  readonly cloudLogLength: number;
+}
+
+function beforeFault(stack: Stack): BeforeFault {
+  return { sockets: activeResources().TCPSocketWrap ?? 0, cloudLogLength: stack.cloudLog.entries.length };
+}
+
+/**
+ * The session came back on a new socket: same session object, same handlers, its subscriptions
+ * sent again on the new socket (the dev cloud keeps the old ones, so only its log shows the
+ * update), sockets not piling up.
+ */
+async function expectReconnected(stack: Stack, before: BeforeFault): Promise<void> {
   const session = stack.server.getSession(sessionIdOf(USER));
   const handlers = session?.events.handlerCount;
   await eventually(() => stack.server.reconnects === 1, 'the session to reconnect');
   expect(await waitLive(stack, USER)).toBe(session);
+  const resubscribed = (): boolean =>
+    stack.cloudLog.entries
+      .slice(before.cloudLogLength)
+      .some((entry) => entry.message === 'subscriptions updated' && entry.fields.sessionId === sessionIdOf(USER) && (entry.fields.subscriptions as string[]).includes('phone_notification'));
+  await eventually(resubscribed, 'the subscription_update the session sends on its new socket');
   await expectShowsNotification(stack, USER, 'after the fault');
   expect(session?.events.handlerCount).toBe(handlers);
   expect(stack.server.sessionCount).toBe(1);
   expect(stack.cloud.listSessions()).toHaveLength(1);
   expect(stack.server.ended).toEqual([]);
-  await eventually(() => (activeResources().TCPSocketWrap ?? 0) === socketsBefore, `as many sockets as before the fault (${socketsBefore})`);
+  await eventually(() => (activeResources().TCPSocketWrap ?? 0) === before.sockets, `as many sockets as before the fault (${before.sockets})`);
 }
 
 describe('faults of the cloud', () => {
   it('closes the socket abruptly (no close frame): the session reconnects', async () => {
     const stack = await openOwnedStack(resources);
     const { disconnects } = await startLive(stack);
-    const sockets = activeResources().TCPSocketWrap ?? 0;
+    const before = beforeFault(stack);
     stack.cloud.injectFault(sessionIdOf(USER), { kind: 'drop' });
-    await expectReconnected(stack, sockets);
+    await expectReconnected(stack, before);
     expect(disconnects).toEqual([{ code: 1006, reason: '', willReconnect: true }]);
   });
 
   it('closes with 1011 (internal error): the session reconnects', async () => {
     const stack = await openOwnedStack(resources);
     const { disconnects } = await startLive(stack);
-    const sockets = activeResources().TCPSocketWrap ?? 0;
+    const before = beforeFault(stack);
     stack.cloud.injectFault(sessionIdOf(USER), { kind: 'close', code: 1011, reason: 'database on fire' });
-    await expectReconnected(stack, sockets);
+    await expectReconnected(stack, before);
     expect(disconnects).toEqual([{ code: 1011, reason: 'database on fire', willReconnect: true }]);
   });
 
   it('goes silent (no pongs, no data): the watchdog notices and the session reconnects', async () => {
     const stack = await openOwnedStack(resources);
     await startLive(stack);
-    const sockets = activeResources().TCPSocketWrap ?? 0;
+    const before = beforeFault(stack);
     stack.cloud.injectFault(sessionIdOf(USER), { kind: 'silence' });
-    await expectReconnected(stack, sockets);
+    await expectReconnected(stack, before);
     expect(stack.serverLog.matching(/no message or ping from the cloud/)).toHaveLength(1);
   });
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Scope } from '@tpa/sdk';
 import type { AppSetting, NotificationDismissed, PhoneNotification, ViewType } from '@tpa/sdk/protocol';
 import { HANDOVER_MARGIN_MS, NotifySettingKey, startNotify, type NotifySession } from '@tpa/notify';
 import { phoneNotification } from './support/notifications.js';
@@ -15,9 +16,11 @@ type LayoutCall = { kind: 'text_wall'; text: string; view: ViewType; durationMs:
 
 /**
  * The members of a session that Notify uses, kept in memory: handlers are called directly, as
- * the SDK calls them after it parsed a message from the cloud.
+ * the SDK calls them after it parsed a message from the cloud. Its timers belong to a real SDK
+ * scope, as a TpaSession's do: `end()` clears them and the display refuses from then on.
  */
 function fakeSession(ackSettings: AppSetting[]) {
+  const scope = new Scope({ name: 'fake notify session' });
   const layoutCalls: LayoutCall[] = [];
   const { logger, warnings } = warningLogger();
   const handlers = {
@@ -27,8 +30,8 @@ function fakeSession(ackSettings: AppSetting[]) {
   };
   const session: NotifySession = {
     layouts: {
-      showTextWall: (text, { view, durationMs }) => (layoutCalls.push({ kind: 'text_wall', text, view, durationMs }), 'sent'),
-      clearView: ({ view }) => (layoutCalls.push({ kind: 'clear', view }), 'sent'),
+      showTextWall: (text, { view, durationMs }) => (scope.isOpen ? (layoutCalls.push({ kind: 'text_wall', text, view, durationMs }), 'sent') : 'ended'),
+      clearView: ({ view }) => (scope.isOpen ? (layoutCalls.push({ kind: 'clear', view }), 'sent') : 'ended'),
     },
     events: {
       onPhoneNotifications: (handler) => handlers.notification.push(handler),
@@ -37,15 +40,15 @@ function fakeSession(ackSettings: AppSetting[]) {
     },
     settings: { all: () => ackSettings },
     logger,
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    setTimeout: (fn, ms) => scope.setTimeout(fn, ms),
+    clearTimeout: (handle) => scope.clearTimer(handle as ReturnType<typeof setTimeout>),
   };
   const cloud = {
     sendNotification: (notification: PhoneNotification) => handlers.notification.forEach((handler) => handler(notification)),
     sendDismissal: (notificationId: string) => handlers.dismissed.forEach((handler) => handler({ notificationId })),
     sendSettings: (settings: AppSetting[]) => handlers.settings.forEach((handler) => handler(settings)),
   };
-  return { session, cloud, layoutCalls, warnings };
+  return { session, cloud, layoutCalls, warnings, end: () => scope.close() };
 }
 
 const setTo = (key: string, value: unknown): AppSetting => ({ type: 'text', key, label: key, value }) as AppSetting;
@@ -82,5 +85,17 @@ describe('startNotify on a session', () => {
     cloud.sendNotification(phoneNotification('hidden', { app: 'Signal' }));
     cloud.sendNotification(phoneNotification('visible', { app: 'YouTube' }));
     expect(layoutCalls).toEqual([{ kind: 'text_wall', text: 'YouTube: visible', view: 'main', durationMs: 10_000 + HANDOVER_MARGIN_MS }]);
+  });
+
+  it('makes every display timer through the session: none is left once the session ends', async () => {
+    const { session, cloud, layoutCalls, end } = fakeSession([]);
+    startNotify(session);
+    cloud.sendNotification(phoneNotification('on screen'));
+    cloud.sendNotification(phoneNotification('waiting'));
+    expect(layoutCalls).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(1);
+    await end();
+    // A timer made elsewhere would still be pending here, holding the session until it fires.
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

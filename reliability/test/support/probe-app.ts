@@ -38,6 +38,8 @@ export class ProbeApp extends TpaServer {
 
 export interface Stack {
   readonly cloud: DevCloud;
+  /** What the dev cloud logged, at every level: it tells what the app sent it. */
+  readonly cloudLog: CapturedLog;
   readonly server: ProbeApp;
   readonly serverLog: CapturedLog;
   readonly webhookUrl: string;
@@ -55,7 +57,8 @@ export const FAST_SESSIONS: TpaServerConfig['session'] = {
 
 /** A dev cloud and the probe app, registered with each other, on 127.0.0.1. */
 export async function startStack(options: { cloud?: DevCloudOptions; server?: Partial<TpaServerConfig> } = {}): Promise<Stack> {
-  const cloud = await createDevCloud({ ...FAST_CLOUD, ...options.cloud });
+  const cloudLog = captureLog();
+  const cloud = await createDevCloud({ ...FAST_CLOUD, logger: cloudLog.logger, ...options.cloud });
   const serverLog = captureLog();
   const server = new ProbeApp({
     packageName: PACKAGE,
@@ -70,7 +73,7 @@ export async function startStack(options: { cloud?: DevCloudOptions; server?: Pa
   const { url } = await server.start();
   const webhookUrl = `${url}/webhook`;
   cloud.registerApp({ packageName: PACKAGE, webhookUrl, apiKey: API_KEY });
-  return { cloud, server, serverLog, webhookUrl };
+  return { cloud, cloudLog, server, serverLog, webhookUrl };
 }
 
 export function sessionIdOf(user: string): string {

@@ -13,6 +13,12 @@ import {
   type TpaError,
 } from '@tpa/sdk';
 import { OpenScopeRegistry, setScopeTracker } from '@tpa/sdk/testing';
+import { eventually } from '../session/helpers.js';
+
+/** Timers that are set and keep the process alive, as Node counts them. */
+function pendingTimers(): number {
+  return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+}
 
 function collectingScope(name = 'test', cleanupTimeoutMs?: number): { scope: Scope; reported: TpaError[] } {
   const reported: TpaError[] = [];
@@ -120,28 +126,47 @@ describe('Scope', () => {
     expect(reported[0]?.message).toMatch(/scope "late" while it was closed/);
   });
 
-  it('owns timers: cleared on close, forgotten once fired, errors reported', async () => {
+  it('owns timers: forgotten once fired, errors reported', async () => {
     const { scope, reported } = collectingScope();
     const fired = vi.fn();
     scope.setTimeout(fired, 5);
-    await sleep(30);
-    expect(fired).toHaveBeenCalledOnce();
-    expect(scope.size).toBe(0);
-
-    const never = vi.fn();
-    scope.setTimeout(never, 500);
-    const ticks = vi.fn();
-    scope.setInterval(ticks, 5);
     scope.setTimeout(() => {
       throw new Error('timer exploded');
     }, 1);
-    await sleep(30);
-    expect(reported.some((error) => error instanceof CallbackError && /timer exploded/.test(error.message))).toBe(true);
+    await eventually(() => fired.mock.calls.length === 1 && reported.length === 1, 1_000, 'both timers to fire');
+    expect(scope.size).toBe(0);
+    expect(reported[0]).toBeInstanceOf(CallbackError);
+    expect(reported[0]?.message).toMatch(/timer exploded/);
     await scope.close();
+  });
+
+  it('clears its timers on close: none is pending after, none fires past its time', async () => {
+    const { scope } = collectingScope();
+    const pendingBefore = pendingTimers();
+    const ticks = vi.fn();
+    scope.setInterval(ticks, 5);
+    await eventually(() => ticks.mock.calls.length > 0, 1_000, 'the interval to tick');
+    const due = vi.fn();
+    // Due in 10 ms; the close below involves no timer, so it comes first.
+    scope.setTimeout(due, 10);
+    await scope.close();
+    expect(pendingTimers()).toBeLessThanOrEqual(pendingBefore);
     const ticksAtClose = ticks.mock.calls.length;
-    await sleep(40);
+    // Set after the timer and due later, so it fires after the timer would have.
+    await sleep(30);
+    expect(due).not.toHaveBeenCalled();
     expect(ticks.mock.calls.length).toBe(ticksAtClose);
-    expect(never).not.toHaveBeenCalled();
+  });
+
+  it('runs nothing it owns once closing started: a timer due while a slow cleanup runs does not fire', async () => {
+    const { scope } = collectingScope();
+    const due = vi.fn();
+    scope.setTimeout(due, 5);
+    // Added last, so released first: the timer is still set while this cleanup waits for a
+    // timer due after it, so the scope's timer comes due during the close.
+    scope.onClose(() => sleep(20));
+    await scope.close();
+    expect(due).not.toHaveBeenCalled();
   });
 
   it('clearTimer clears and forgets', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TpaServer, type TpaServerConfig } from '@tpa/sdk';
-import { signWebhook } from '@tpa/sdk/protocol';
+import { makeSessionId, signWebhook } from '@tpa/sdk/protocol';
 import { TestCloud } from '@tpa/sdk/testing';
 import { API_KEY, PACKAGE, post, sessionRequest } from './helpers.js';
 
@@ -75,6 +75,17 @@ describe('the API key only goes to trusted socket URLs', () => {
     expect(cloud.connections).toHaveLength(0);
   });
 
+  it('refuses plain ws to a host it trusts only over wss: 403 before any socket, so the cloud listening there never sees the key', async () => {
+    // The cloud listens on plain ws; the server trusts its host and port only over TLS.
+    await startServer({ augmentOSWebsocketUrl: 'wss://prod.augmentos.cloud/tpa-ws', trustedWebsocketUrls: [cloud.url.replace(/^ws:/, 'wss:')] });
+    const response = await post(`${base}/webhook`, sessionRequest('downgraded', cloud.url));
+    expect(response.status).toBe(403);
+    expect(response.body.message).toMatch(/untrusted socket URL/);
+    // Answered without a session, so no connection was started, now or later.
+    expect(server.sessionCount).toBe(0);
+    expect(cloud.connections).toHaveLength(0);
+  });
+
   it('trusts loopback when the configured cloud is loopback, and URLs listed as trusted', async () => {
     await startServer({ augmentOSWebsocketUrl: 'ws://127.0.0.1:1/tpa-ws' });
     expect((await post(`${base}/webhook`, sessionRequest('local', cloud.url))).status).toBe(200);
@@ -99,6 +110,18 @@ describe('webhook signatures', () => {
     const good = await post(`${base}/webhook`, body, signWebhook(secret, body));
     expect(good.status).toBe(200);
     expect(cloud.connections).toHaveLength(1);
+  });
+  it('refuses unsigned and forged settings on /settings with 401 and applies nothing; applies signed ones', async () => {
+    await startServer({ webhookSecret: secret });
+    const start = JSON.stringify(sessionRequest('sal', cloud.url));
+    expect((await post(`${base}/webhook`, start, signWebhook(secret, start))).status).toBe(200);
+    const session = server.getSession(makeSessionId('sal', PACKAGE));
+    const update = JSON.stringify({ userIdForSettings: 'sal', settings: [{ type: 'text', key: 'mode', label: 'Mode', value: 'night' }] });
+    expect((await post(`${base}/settings`, update)).status).toBe(401);
+    expect((await post(`${base}/settings`, update, signWebhook('other-secret', update))).status).toBe(401);
+    expect(session?.settings.has('mode')).toBe(false);
+    expect((await post(`${base}/settings`, update, signWebhook(secret, update))).body).toMatchObject({ status: 'success', sessionsUpdated: 1 });
+    expect(session?.settings.get('mode')).toBe('night');
   });
 });
 

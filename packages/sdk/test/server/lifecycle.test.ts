@@ -120,7 +120,11 @@ describe('session lifecycle', () => {
     const order: string[] = [];
     server.onSessionImpl = async (session) => {
       order.push(`start ${cloud.connections.length}`);
-      session.registerCleanup(() => order.push(`end ${cloud.connections.length}`));
+      // A slow cleanup: its marker is only in place before "start 2" if the end was awaited.
+      session.registerCleanup(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        order.push(`end ${cloud.connections.length}`);
+      });
     };
     await post(`${base}/webhook`, sessionRequest('erin', cloud.url));
     const first = server.getSession(makeSessionId('erin', PACKAGE));

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { SessionError } from '@tpa/sdk';
 import { installLeakCheck, TestCloud, type LeakCheck } from '@tpa/sdk/testing';
-import { API_KEY, PACKAGE, SESSION_ID, USER, sessionFor } from './helpers.js';
+import { API_KEY, PACKAGE, SESSION_ID, USER, eventually, sessionFor } from './helpers.js';
 
 let cloud: TestCloud;
 let leaks: LeakCheck;
@@ -72,8 +72,11 @@ describe('connect', () => {
       afterAck: (app) => app.sendSettings([{ type: 'text', key: 'mode', label: 'Mode', value: 'from update' }]),
     });
     const session = sessionFor(cloud);
+    const updates: unknown[] = [];
+    session.events.onSettingsUpdate(() => updates.push(session.settings.get('mode')));
     await session.connect(SESSION_ID);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await eventually(() => updates.length === 1, 2_000, 'the settings_update');
+    expect(updates).toEqual(['from update']);
     expect(session.settings.get('mode')).toBe('from update');
     await session.disconnect();
   });

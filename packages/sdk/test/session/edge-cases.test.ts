@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Scope, type DisconnectInfo, type TpaError } from '@tpa/sdk';
 import { installLeakCheck, TestCloud, type LeakCheck } from '@tpa/sdk/testing';
@@ -127,6 +128,25 @@ describe('handlers and timers at the edges', () => {
     const atEnd = ticks.mock.calls.length;
     await ending;
     expect(ticks.mock.calls.length).toBe(atEnd);
+  });
+
+  it('delivers nothing once the session started ending: a message read during a slow cleanup reaches no handler', async () => {
+    const session = sessionFor(cloud);
+    await session.connect(SESSION_ID);
+    const app = await cloud.waitForConnection();
+    const presses: string[] = [];
+    session.events.onButtonPress((press) => presses.push(press.pressType));
+    await app.waitForMessage('subscription_update');
+    // Registered after the connection, so it runs while the socket is still open.
+    session.registerCleanup(async () => {
+      app.sendData('button_press', { buttonId: 'main', pressType: 'long' });
+      // The pong answers a ping sent after the data: once it is back, the session has read the data.
+      const pong = once(app.socket, 'pong');
+      app.socket.ping();
+      await pong;
+    });
+    await session.disconnect();
+    expect(presses).toEqual([]);
   });
 
   it('cleanup failures reach error handlers', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DisconnectInfo, SessionEndReason, TpaError } from '@tpa/sdk';
-import { installLeakCheck, TestCloud, type LeakCheck } from '@tpa/sdk/testing';
+import { createStreamLogger, type DisconnectInfo, type SessionEndReason, type TpaError, type TpaSession } from '@tpa/sdk';
+import { buildTpaConnectionError } from '@tpa/sdk/protocol';
+import { installLeakCheck, TestCloud, type LeakCheck, type TestCloudOptions } from '@tpa/sdk/testing';
 import { SESSION_ID, eventually, sessionFor } from './helpers.js';
 
 let cloud: TestCloud;
@@ -47,18 +48,22 @@ describe('disconnect', () => {
   it('clears session timers and intervals, and aborts the signal', async () => {
     const session = sessionFor(cloud);
     await session.connect(SESSION_ID);
-    const timeout = vi.fn();
     const interval = vi.fn();
-    session.setTimeout(timeout, 30);
     session.setInterval(interval, 5);
-    session.registerTimer(setTimeout(timeout, 30));
+    await eventually(() => interval.mock.calls.length > 0, 1_000, 'the interval to tick');
     const signal = session.signal;
-    await new Promise((resolve) => setTimeout(resolve, 12));
-    await session.disconnect();
+    // Due in 10 ms; disconnect() closes the session's scope before it returns, so it comes first.
+    const timeout = vi.fn();
+    session.setTimeout(timeout, 10);
+    const registered = vi.fn();
+    session.registerTimer(setTimeout(registered, 10));
+    const ending = session.disconnect();
     const ticks = interval.mock.calls.length;
-    expect(ticks).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await ending;
+    // Set after the timers and due later, so it fires after they would have.
+    await new Promise((resolve) => setTimeout(resolve, 30));
     expect(timeout).not.toHaveBeenCalled();
+    expect(registered).not.toHaveBeenCalled();
     expect(interval.mock.calls.length).toBe(ticks);
     expect(signal.aborted).toBe(true);
     expect(signal.reason).toMatchObject({ kind: 'disconnected' });
@@ -69,12 +74,8 @@ describe('disconnect', () => {
     await session.connect(SESSION_ID);
     await session.disconnect();
     // An app timer made outside the session, drawing after the session ended.
-    await new Promise<void>((resolve) =>
-      setTimeout(() => {
-        expect(session.layouts.showTextWall('late')).toBe('ended');
-        resolve();
-      }, 5),
-    );
+    const drawn = await new Promise<string>((resolve) => setTimeout(() => resolve(session.layouts.showTextWall('late')), 5));
+    expect(drawn).toBe('ended');
     // A session timer made after the end never runs.
     const late = vi.fn();
     session.setTimeout(late, 1);
@@ -170,6 +171,23 @@ describe('reconnect', () => {
     await session.disconnect();
   });
 
+  it('sends a subscription made while reconnecting on the new socket, with the ones from before', async () => {
+    const session = sessionFor(cloud, { reconnect: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 100, deadlineMs: 2_000, random: () => 0.99 } });
+    session.events.onDisconnected((info) => {
+      // Inside the backoff: the session has no socket to send this on.
+      if (info.willReconnect) session.events.onPhoneNotifications(() => undefined);
+    });
+    await session.connect(SESSION_ID);
+    session.events.onHeadPosition(() => undefined);
+    const first = await cloud.waitForConnection();
+    await first.waitForMessage('subscription_update');
+    first.terminate();
+    const second = await cloud.waitForConnection((connection) => connection !== first);
+    const update = await second.waitForMessage('subscription_update');
+    expect(update.subscriptions).toEqual(['head_position', 'phone_notification']);
+    await session.disconnect();
+  });
+
   it('gives up after its attempts and ends the session exactly once, as disconnect would', async () => {
     const session = sessionFor(cloud, { reconnect: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, deadlineMs: 1_000 } });
     const errors: TpaError[] = [];
@@ -185,6 +203,70 @@ describe('reconnect', () => {
     expect(cleanup).toHaveBeenCalledOnce();
     expect(errors.some((error) => error.code === 'RECONNECT_FAILED')).toBe(true);
     cloud = await TestCloud.start();
+  });
+
+  it('gives up at its deadline though attempts remain: RECONNECT_FAILED around the deadline, not after every attempt', async () => {
+    // 100 attempts 99 ms apart would take 10 s; the deadline allows the attempts of the first 500 ms.
+    const deadlineMs = 500;
+    const waitMs = 99;
+    const lines: string[] = [];
+    const logger = createStreamLogger({ level: 'info', write: (line) => lines.push(line) });
+    const session = sessionFor(cloud, { logger, reconnect: { maxAttempts: 100, baseDelayMs: 100, maxDelayMs: 100, deadlineMs, random: () => 0.99 } });
+    const errors: TpaError[] = [];
+    session.events.onError((error) => errors.push(error));
+    await session.connect(SESSION_ID);
+    const app = await cloud.waitForConnection();
+    const lostAt = Date.now();
+    await cloud.close();
+    await app.waitForClose();
+    await eventually(() => session.state === 'closed', 5_000, 'the session to give up');
+    const elapsed = Date.now() - lostAt;
+    const attempts = lines.filter((line) => / reconnecting /.test(line)).length;
+    expect(errors.map((error) => error.code)).toEqual(['RECONNECT_FAILED']);
+    expect(session.endReason?.kind).toBe('connection_lost');
+    expect(attempts).toBeGreaterThanOrEqual(1);
+    expect(attempts).toBeLessThanOrEqual(Math.floor(deadlineMs / waitMs));
+    expect(elapsed).toBeGreaterThanOrEqual(waitMs * attempts);
+    expect(elapsed).toBeLessThan(3_000);
+    cloud = await TestCloud.start();
+  });
+
+  describe('a reconnect the cloud refuses is not retried', () => {
+    /**
+     * A connected session whose cloud goes away and comes back on the same port as `options`
+     * says (refusing it): its reconnects, ten allowed, all go to the new cloud.
+     */
+    async function sessionWhoseCloudComesBack(options: TestCloudOptions): Promise<{ session: TpaSession; errors: TpaError[] }> {
+      const session = sessionFor(cloud, { connectTimeoutMs: 300, reconnect: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 100, deadlineMs: 10_000, random: () => 0.99 } });
+      const errors: TpaError[] = [];
+      session.events.onError((error) => errors.push(error));
+      await session.connect(SESSION_ID);
+      const { port } = cloud;
+      await cloud.close();
+      cloud = await TestCloud.start({ ...options, port });
+      return { session, errors };
+    }
+
+    async function expectEndedAtFirstRefusal(session: TpaSession, errors: TpaError[]): Promise<void> {
+      await eventually(() => session.state === 'closed', 5_000, 'the session to end');
+      // Ended, so no attempt can follow: the one refused was the last.
+      expect(cloud.connections).toHaveLength(1);
+      expect(errors.map((error) => error.code)).toEqual(['RECONNECT_FAILED']);
+      expect(errors[0]?.cause).toMatchObject({ code: 'AUTH_REJECTED' });
+      expect(session.endReason?.kind).toBe('connection_lost');
+    }
+
+    it('refused with a 1008 close (the key no longer valid): one attempt, then the session ends with RECONNECT_FAILED', async () => {
+      const { session, errors } = await sessionWhoseCloudComesBack({ apiKey: 'a-rotated-key' });
+      await expectEndedAtFirstRefusal(session, errors);
+      expect(cloud.connections[0]?.closed).toMatchObject({ code: 1008 });
+    });
+
+    it('refused with a tpa_connection_error: one attempt, then the session ends with RECONNECT_FAILED', async () => {
+      const { session, errors } = await sessionWhoseCloudComesBack({ ack: false });
+      (await cloud.waitForConnection()).send(buildTpaConnectionError('this app is disabled for the user'));
+      await expectEndedAtFirstRefusal(session, errors);
+    });
   });
 
   it('with reconnect disabled, a loss ends the session', async () => {
@@ -221,6 +303,22 @@ describe('watchdog', () => {
     (await cloud.waitForConnection()).goSilent();
     await eventually(() => cloud.connections.length === 2 && session.state === 'connected', 3_000);
     expect(disconnects[0]).toMatchObject({ code: 1006, willReconnect: true });
+    await session.disconnect();
+  });
+
+  it('counts protocol pings as activity: still on its first socket after pings spanning three watchdog periods', async () => {
+    await cloud.close();
+    cloud = await TestCloud.start({ pingIntervalMs: 30 });
+    const session = sessionFor(cloud, { watchdogTimeoutMs: 600 });
+    await session.connect(SESSION_ID);
+    const app = await cloud.waitForConnection();
+    // Each pong answers a ping the session read; sixty of them span 1.8 s, three watchdog periods.
+    let pongs = 0;
+    app.socket.on('pong', () => pongs++);
+    await eventually(() => pongs >= 60 || app.closed !== undefined, 10_000, 'sixty pongs, or the socket to close');
+    expect(app.closed).toBeUndefined();
+    expect(cloud.connections).toHaveLength(1);
+    expect(session.state).toBe('connected');
     await session.disconnect();
   });
 
