@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchClient } from './clients/bench-client.js';
-import { CLIENTS } from './clients/registry.js';
+import { BASELINE_ENV, describeClient } from './clients/registry.js';
 import { RpcChannel } from './ipc/rpc.js';
 import { PeerControl } from './peer/peer-control.js';
 import type { WorkerJob, WorkerParentApi, WorkerReport, WorkloadOutcome } from './runner/worker-protocol.js';
@@ -44,7 +44,7 @@ silenceConsole();
 // Without the runner there is no one to report to.
 process.on('disconnect', () => process.exit(1));
 
-const descriptor = CLIENTS[job.client];
+const descriptor = describeClient(job.client, process.env[BASELINE_ENV] ?? null);
 let client: Promise<BenchClient> | undefined;
 const context: WorkloadContext = {
   descriptor,

@@ -4,6 +4,7 @@
  * Progress goes to stderr, the table to stdout.
  */
 import { writeFile } from 'node:fs/promises';
+import { describeClient } from './clients/registry.js';
 import { describeMachine } from './measure/machine.js';
 import { USAGE, UsageError, parseOptions } from './options.js';
 import { renderBenchmarksMarkdown } from './report/benchmarks-file.js';
@@ -23,9 +24,10 @@ async function main(): Promise<number> {
   }
   const { profile } = options;
   const machine = describeMachine();
-  console.error(`bench: ${options.quick ? 'quick' : 'full'} run, ${profile.runs} run(s), clients ${options.clients.join(', ')} on ${machine.cpuModel} (${machine.cores} cores), Node ${machine.nodeVersion}`);
+  console.error(`bench: ${options.quick ? 'quick' : 'full'} run, ${profile.runs} run(s), clients ${options.clients.join(', ')}${options.baseline === null ? '' : ` (baseline ${options.baseline})`} on ${machine.cpuModel} (${machine.cores} cores), Node ${machine.nodeVersion}`);
   const results = await runBenchmark(options, (line) => console.error(line));
-  const summary = summarize(results, options.clients, options.workloads);
+  const clients = options.clients.map((name) => describeClient(name, options.baseline));
+  const summary = summarize(results, clients, options.workloads);
   const settings: ReportSettings = { sizes: profile.sizes, tuning: profile.tuning, limits: profile.limits, pingIntervalMs: profile.pingIntervalMs };
 
   console.log(resultsTable(summary, settings));

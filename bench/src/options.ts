@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ClientTuning } from './clients/bench-client.js';
-import { CLIENT_NAMES, FLOOR_CLIENT, isClientName, type ClientName } from './clients/registry.js';
+import { BASELINE_CLIENT, BASELINE_ENV, CLIENT_NAMES, FLOOR_CLIENT, availableClients, isClientName, type ClientName } from './clients/registry.js';
+import { isBuiltSdk } from './clients/tpa-sdk-builds.js';
 import { WORKLOAD_IDS, isWorkloadId, type WorkloadId, type WorkloadLimits, type WorkloadSizes } from './workloads/workload.js';
 
 export interface BenchProfile {
@@ -50,6 +51,8 @@ export interface BenchOptions {
   readonly quick: boolean;
   readonly profile: BenchProfile;
   readonly clients: readonly ClientName[];
+  /** The package folder of an older build of `@tpa/sdk`, measured as the baseline client; `null` without one. */
+  readonly baseline: string | null;
   readonly workloads: readonly WorkloadId[];
   /** Where to write the report; `null` to only print it. */
   readonly out: string | null;
@@ -64,9 +67,11 @@ export class UsageError extends Error {
   }
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--runs N] [--clients ${CLIENT_NAMES.join(',')}] [--workloads ${WORKLOAD_IDS.join(',')}] [--out FILE | --no-write]
+export const USAGE = `usage: npm run bench -- [--quick] [--runs N] [--clients ${CLIENT_NAMES.join(',')}] [--workloads ${WORKLOAD_IDS.join(',')}] [--baseline DIR] [--out FILE | --no-write]
 
-A full run writes BENCHMARKS.md at the repository root; --quick (tiny sizes, one run) writes nothing unless --out is given.`;
+A full run writes BENCHMARKS.md at the repository root; --quick (tiny sizes, one run) writes nothing unless --out is given.
+--baseline DIR (or ${BASELINE_ENV}=DIR) adds the ${BASELINE_CLIENT} client: our SDK's adapter driving the build in DIR
+(a package folder holding dist/index.js, e.g. ../wt-base/packages/sdk), to compare a change with the build before it.`;
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_REPORT_PATH = path.join(REPO_ROOT, 'BENCHMARKS.md');
@@ -80,7 +85,24 @@ function listOption<T extends string>(raw: string | undefined, all: readonly T[]
   return all.filter((entry) => picked.includes(entry));
 }
 
-export function parseOptions(argv: readonly string[]): BenchOptions {
+/** The baseline build's folder, from `--baseline` or else the environment, checked to hold a build. */
+function baselineOption(raw: string | undefined, env: NodeJS.ProcessEnv): string | null {
+  const given = raw ?? env[BASELINE_ENV];
+  if (given === undefined || given === '') return null;
+  const dir = path.resolve(given);
+  if (!isBuiltSdk(dir)) throw new UsageError(`--baseline ${given}: no dist/index.js there; give the package folder of a built @tpa/sdk (run tsc -b in its checkout)`);
+  return dir;
+}
+
+function clientsOption(raw: string | undefined, baseline: string | null): ClientName[] {
+  const available = availableClients(baseline);
+  if (raw === undefined) return available;
+  const clients = listOption(raw, CLIENT_NAMES, isClientName, 'client');
+  if (!clients.every((client) => available.includes(client))) throw new UsageError(`--clients ${BASELINE_CLIENT} needs --baseline DIR (or ${BASELINE_ENV})`);
+  return clients;
+}
+
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
   let values;
   try {
     ({ values } = parseArgs({
@@ -90,6 +112,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         runs: { type: 'string' },
         clients: { type: 'string' },
         workloads: { type: 'string' },
+        baseline: { type: 'string' },
         out: { type: 'string' },
         'no-write': { type: 'boolean', default: false },
       },
@@ -100,9 +123,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const base = values.quick ? QUICK_PROFILE : FULL_PROFILE;
   const runs = values.runs === undefined ? base.runs : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a whole number of at least 1, got ${values.runs}`);
-  const clients = listOption(values.clients, CLIENT_NAMES, isClientName, 'client');
+  const baseline = baselineOption(values.baseline, env);
+  const clients = clientsOption(values.clients, baseline);
   if (!clients.includes(FLOOR_CLIENT)) throw new UsageError(`--clients must include ${FLOOR_CLIENT}: every ratio is taken against it`);
   const workloads = listOption(values.workloads, WORKLOAD_IDS, isWorkloadId, 'workload');
   const out = values['no-write'] ? null : (values.out ?? (values.quick ? null : DEFAULT_REPORT_PATH));
-  return { quick: values.quick, profile: { ...base, runs }, clients, workloads, out: out === null ? null : path.resolve(out) };
+  return { quick: values.quick, profile: { ...base, runs }, clients, baseline, workloads, out: out === null ? null : path.resolve(out) };
 }

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENTS, CLIENT_NAMES } from '../src/clients/registry.js';
-import { QUICK_PROFILE } from '../src/options.js';
+import { BASELINE_CLIENT, availableClients, describeClient } from '../src/clients/registry.js';
+import { QUICK_PROFILE, UsageError, parseOptions } from '../src/options.js';
 import { METRICS, workloadTitle, type ReportSettings } from '../src/report/metrics.js';
 
 const run = promisify(execFile);
@@ -14,6 +14,8 @@ const benchDir = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
 const mainJs = path.join(benchDir, 'dist', 'main.js');
 const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+// The workspace's own build stands in for an older one.
+const builtSdkDir = path.join(repoRoot, 'packages', 'sdk');
 
 const QUICK_SETTINGS: ReportSettings = {
   sizes: QUICK_PROFILE.sizes,
@@ -21,8 +23,8 @@ const QUICK_SETTINGS: ReportSettings = {
   limits: QUICK_PROFILE.limits,
   pingIntervalMs: QUICK_PROFILE.pingIntervalMs,
 };
-const CLIENT_COLUMNS = CLIENT_NAMES.map((name) => CLIENTS[name].label);
-const OUR_COLUMN = CLIENTS['tpa-sdk'].label;
+const CLIENT_COLUMNS = availableClients(null).map((name) => describeClient(name, null).label);
+const OUR_COLUMN = describeClient('tpa-sdk', null).label;
 /** A figure, with its ratio to the floor when it has one; or, for a stale connection, "never". */
 const FIGURE = String.raw`-?[\d,.]+( \([\d.]+x\))?`;
 const NUMBER = new RegExp(`^${FIGURE}$`);
@@ -82,4 +84,18 @@ describe('the benchmark in quick mode', () => {
     expect(written).toContain(`Node.js: ${process.version}`);
     expect(written).toContain(stdout.trim());
   }, 90_000);
+
+  it('adds the baseline client only when a baseline build is given, as our SDK driving that build', async () => {
+    expect(() => parseOptions(['--clients', `raw-ws,${BASELINE_CLIENT}`], {})).toThrow(UsageError);
+    expect(() => parseOptions(['--baseline', benchDir], {})).toThrow(/dist\/index\.js/);
+    expect(parseOptions([], {}).clients).not.toContain(BASELINE_CLIENT);
+
+    const options = parseOptions([], { TPA_SDK_BASELINE: builtSdkDir });
+    expect(options.baseline).toBe(builtSdkDir);
+    expect(options.clients).toContain(BASELINE_CLIENT);
+    const baseline = describeClient(BASELINE_CLIENT, options.baseline);
+    expect(baseline.label).toMatch(/^tpa-sdk \(baseline .+\)$/);
+    const create = await baseline.load();
+    expect(typeof create).toBe('function');
+  });
 });

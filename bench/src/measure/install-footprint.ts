@@ -67,14 +67,20 @@ async function packageBytes(dir: string, manifest: PackageManifest): Promise<num
   return sizes.reduce((sum, size) => sum + size, 0);
 }
 
-/**
- * The install footprint of `library` as resolved from `fromDir`. Packages are counted once per
- * name and version: a workspace may hold the same version in several nested folders where a
- * project of its own would hold it once.
- */
-export async function installFootprint(library: string, fromDir: string): Promise<InstallFootprint> {
+/** The folder of the installed package `library`, as Node resolves it from `fromDir`. */
+export async function findInstalledPackage(library: string, fromDir: string): Promise<string> {
   const root = await locatePackage(library, fromDir);
   if (root === undefined) throw new Error(`package ${library} is not installed (looked from ${fromDir})`);
+  return root;
+}
+
+/**
+ * The install footprint of the package in folder `packageDir`, its dependencies resolved from
+ * there. Packages are counted once per name and version: a workspace may hold the same version in
+ * several nested folders where a project of its own would hold it once.
+ */
+export async function installFootprint(packageDir: string): Promise<InstallFootprint> {
+  const root = await realpath(packageDir);
   const seen = new Set<string>([root]);
   const counted = new Set<string>();
   let bytes = 0;

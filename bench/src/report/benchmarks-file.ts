@@ -1,10 +1,10 @@
 /** BENCHMARKS.md: the results table with the machine, the settings, the targets and how the clients were driven. */
-import { CLIENTS, type ClientName } from '../clients/registry.js';
+import { BASELINE_CLIENT, describeClient, type ClientName } from '../clients/registry.js';
 import type { MachineDescription } from '../measure/machine.js';
 import { WEBHOOK_CONCURRENCY } from '../peer/webhook-sender.js';
 import { METRICS, describeTarget, workloadTitle, type ReportSettings } from './metrics.js';
 import { TARGET_CLIENT, resultsTable, targetStatus } from './results-table.js';
-import type { Summary } from './summary.js';
+import { clientLabel, hasClient, type Summary } from './summary.js';
 
 export interface ReportInput {
   readonly summary: Summary;
@@ -16,29 +16,37 @@ export interface ReportInput {
 }
 
 const REFERENCE_CLIENT: ClientName = 'mentra';
+const TARGET_LABEL = describeClient(TARGET_CLIENT, null).label;
+const REFERENCE_LABEL = describeClient(REFERENCE_CLIENT, null).label;
 const n = (value: number): string => value.toLocaleString('en-US');
+
+function baselineNote(summary: Summary): string[] {
+  const baseline = summary.clients.find((client) => client.name === BASELINE_CLIENT);
+  if (!baseline) return [];
+  return [`- ${baseline.label} is our SDK's adapter driving the build in \`${baseline.packageDir ?? baseline.library}\`; the targets are checked for ${TARGET_LABEL} only.`];
+}
 
 function targetsSection({ summary, settings }: ReportInput): string[] {
   const targeted = METRICS.filter((metric) => metric.target && summary.workloads.includes(metric.workload));
   const lines = [
     '## Targets',
     '',
-    `Targets are for ${CLIENTS[TARGET_CLIENT].label}; ratios are to the raw floor of the same run. ${CLIENTS[REFERENCE_CLIENT].label} is shown for reference.`,
+    `Targets are for ${TARGET_LABEL}; ratios are to the raw floor of the same run. ${REFERENCE_LABEL} is shown for reference.`,
     '',
-    `| Workload | Figure | Target | ${CLIENTS[TARGET_CLIENT].label} | ${CLIENTS[REFERENCE_CLIENT].label} |`,
+    `| Workload | Figure | Target | ${TARGET_LABEL} | ${REFERENCE_LABEL} |`,
     '| --- | --- | --- | --- | --- |',
   ];
   const missed: string[] = [];
   for (const metric of targeted) {
     const target = metric.target;
     if (!target) continue;
-    const ours = summary.clients.includes(TARGET_CLIENT) ? targetStatus(summary, metric, TARGET_CLIENT) : 'not measured';
-    const reference = summary.clients.includes(REFERENCE_CLIENT) ? targetStatus(summary, metric, REFERENCE_CLIENT) : 'not measured';
+    const ours = hasClient(summary, TARGET_CLIENT) ? targetStatus(summary, metric, TARGET_CLIENT) : 'not measured';
+    const reference = hasClient(summary, REFERENCE_CLIENT) ? targetStatus(summary, metric, REFERENCE_CLIENT) : 'not measured';
     const title = workloadTitle(metric.workload, settings);
     if (ours !== 'met') missed.push(`- ${title}, ${metric.label}: ${describeTarget(target)}, **${ours}**.`);
     lines.push(`| ${title} | ${metric.label} | ${describeTarget(target)} | ${ours} | ${reference} |`);
   }
-  lines.push('', missed.length === 0 ? 'Every target was met.' : `Targets not met (or not measured) by ${CLIENTS[TARGET_CLIENT].label}:`);
+  lines.push('', missed.length === 0 ? 'Every target was met.' : `Targets not met (or not measured) by ${TARGET_LABEL}:`);
   if (missed.length > 0) lines.push('', ...missed);
   return lines;
 }
@@ -48,7 +56,7 @@ function failuresSection({ summary }: ReportInput): string[] {
   return [
     '## Failed runs',
     '',
-    ...summary.failures.map(({ run, client, workload, error }) => `- run ${run}, ${CLIENTS[client].label}, ${workload}: ${error.split('\n')[0] ?? ''}`),
+    ...summary.failures.map(({ run, client, workload, error }) => `- run ${run}, ${clientLabel(summary, client)}, ${workload}: ${error.split('\n')[0] ?? ''}`),
     '',
   ];
 }
@@ -137,6 +145,7 @@ export function renderBenchmarksMarkdown(input: ReportInput): string {
     `- Reconnect delay: ${n(tuning.reconnectDelayMs)} ms for the floor and for \`@mentra/sdk\` (its \`reconnectDelay\`, doubled per failed attempt); our SDK's backoff (\`reconnect.baseDelayMs\`) draws a first delay between 0 and ${n(tuning.reconnectDelayMs)} ms (full jitter).`,
     `- Silence timeout: ${n(tuning.silenceTimeoutMs)} ms for the floor (its heartbeat) and for our SDK (\`watchdogTimeoutMs\`); \`@mentra/sdk\` has no heartbeat and no setting for one.` +
       ` Workload 7 silences the peer right after the session connected, before its first ping, so a client with a heartbeat notices after its whole silence timeout; it waits up to ${n(settings.limits.staleNoticeLimitMs)} ms.`,
+    ...baselineNote(summary),
     '',
     '## Results',
     '',

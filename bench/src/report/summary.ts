@@ -1,5 +1,5 @@
 /** Turns the runs' raw figures into one cell per metric and client: the median of the runs. */
-import type { ClientName } from '../clients/registry.js';
+import type { ClientDescriptor, ClientName } from '../clients/registry.js';
 import { median } from '../measure/stats.js';
 import type { RunResult } from '../runner/run-benchmark.js';
 import type { WorkloadId } from '../workloads/workload.js';
@@ -23,7 +23,8 @@ export interface RunFailure {
 }
 
 export interface Summary {
-  readonly clients: readonly ClientName[];
+  /** The clients measured, in column order. */
+  readonly clients: readonly ClientDescriptor[];
   readonly workloads: readonly WorkloadId[];
   cell(metric: MetricDefinition, client: ClientName): Cell;
   readonly failures: readonly RunFailure[];
@@ -37,7 +38,7 @@ function summarizeValues(values: readonly (number | null)[]): Cell {
   return { kind: 'value', value: middle, runs: values.length };
 }
 
-export function summarize(results: readonly RunResult[], clients: readonly ClientName[], workloads: readonly WorkloadId[]): Summary {
+export function summarize(results: readonly RunResult[], clients: readonly ClientDescriptor[], workloads: readonly WorkloadId[]): Summary {
   const figures = new Map<string, (number | null)[]>();
   const failures: RunFailure[] = [];
   const keyOf = (workload: WorkloadId, metric: string, client: ClientName): string => `${workload}\u0000${metric}\u0000${client}`;
@@ -58,10 +59,20 @@ export function summarize(results: readonly RunResult[], clients: readonly Clien
     workloads,
     failures,
     cell(metric, client) {
-      if (!clients.includes(client) || !workloads.includes(metric.workload)) return { kind: 'absent' };
+      if (!hasClient({ clients }, client) || !workloads.includes(metric.workload)) return { kind: 'absent' };
       return summarizeValues(figures.get(keyOf(metric.workload, metric.key, client)) ?? []);
     },
   };
+}
+
+/** Whether `client` was measured in this summary. */
+export function hasClient(summary: Pick<Summary, 'clients'>, client: ClientName): boolean {
+  return summary.clients.some((descriptor) => descriptor.name === client);
+}
+
+/** A client's column heading in this summary. */
+export function clientLabel(summary: Summary, client: ClientName): string {
+  return summary.clients.find((descriptor) => descriptor.name === client)?.label ?? client;
 }
 
 /** The number in a cell, if it has one. */

@@ -13,9 +13,10 @@ export interface ForkedChild {
 }
 
 /** Forks one of the bench's own entry files (next to this folder), with IPC, keeping the tail of its stderr. */
-export function forkBenchProcess(entry: string, args: readonly string[], execArgv: readonly string[]): ForkedChild {
+export function forkBenchProcess(entry: string, args: readonly string[], execArgv: readonly string[], env: NodeJS.ProcessEnv = process.env): ForkedChild {
   const child = fork(fileURLToPath(new URL(`../${entry}`, import.meta.url)), [...args], {
     execArgv: [...execArgv],
+    env,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';

@@ -1,4 +1,4 @@
-import type { ClientName } from '../clients/registry.js';
+import { BASELINE_ENV, type ClientName } from '../clients/registry.js';
 import type { RpcChannel } from '../ipc/rpc.js';
 import { BENCH_APP, type BenchOptions } from '../options.js';
 import type { PeerApi } from '../peer/peer-api.js';
@@ -23,7 +23,7 @@ function progressLine(run: number, runs: number, client: ClientName, workloads: 
     return `${workload}${ms === undefined ? '' : ` ${seconds(ms)}`}${failed}`;
   });
   const rejections = report.unhandledRejections > 0 ? `  (${report.unhandledRejections} unhandled rejections in the library)` : '';
-  return `run ${run}/${runs}  ${client.padEnd(8)} ${seconds(elapsedMs).padStart(7)}  ${timings.join(', ')}${rejections}`;
+  return `run ${run}/${runs}  ${client.padEnd(16)} ${seconds(elapsedMs).padStart(7)}  ${timings.join(', ')}${rejections}`;
 }
 
 /**
@@ -36,6 +36,7 @@ export async function runBenchmark(options: BenchOptions, progress: (line: strin
   const { profile } = options;
   const peer = await startPeerProcess({ pingIntervalMs: profile.pingIntervalMs, packageName: BENCH_APP.packageName });
   const results: RunResult[] = [];
+  const workerEnv = options.baseline === null ? process.env : { ...process.env, [BASELINE_ENV]: options.baseline };
   const runJob = async (run: number, client: ClientName, workloads: readonly WorkloadId[]): Promise<void> => {
     const job: WorkerJob = {
       client,
@@ -47,7 +48,7 @@ export async function runBenchmark(options: BenchOptions, progress: (line: strin
       ...BENCH_APP,
     };
     const started = performance.now();
-    const report = await runWorker(job, peer.channel, profile.workerTimeoutMs);
+    const report = await runWorker(job, peer.channel, profile.workerTimeoutMs, workerEnv);
     for (const workload of workloads) {
       const outcome: WorkloadOutcome = report.outcomes[workload] ?? { ok: false, error: 'the worker did not run it' };
       results.push({ run, client, workload, outcome });

@@ -6,10 +6,10 @@ import type { WorkerJob, WorkerParentApi, WorkerReport } from './worker-protocol
 /**
  * Runs one job in a fresh client worker (with `--expose-gc`), relaying its calls to the peer,
  * and returns its report. A worker that crashes or overruns `timeoutMs` is killed and its
- * workloads are reported as failed.
+ * workloads are reported as failed. `env` is the worker's environment: it names the baseline build.
  */
-export async function runWorker(job: WorkerJob, peer: RpcChannel<PeerApi>, timeoutMs: number): Promise<WorkerReport> {
-  const child = forkBenchProcess('client-worker.js', [JSON.stringify(job)], ['--expose-gc']);
+export async function runWorker(job: WorkerJob, peer: RpcChannel<PeerApi>, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<WorkerReport> {
+  const child = forkBenchProcess('client-worker.js', [JSON.stringify(job)], ['--expose-gc'], env);
   let report: WorkerReport | undefined;
   const served: RpcImplementation<WorkerParentApi> = {
     peer: ({ method, params }) => peer.call(method as keyof PeerApi & string, params as never),

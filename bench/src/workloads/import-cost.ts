@@ -4,7 +4,7 @@
  * and disk space that installing it brings.
  */
 import { now } from '../measure/clock.js';
-import { installFootprint } from '../measure/install-footprint.js';
+import { findInstalledPackage, installFootprint } from '../measure/install-footprint.js';
 import { MIB, settledMemory } from '../measure/memory.js';
 import type { Workload } from './workload.js';
 
@@ -16,7 +16,7 @@ export const importCost: Workload = {
     await import(descriptor.library);
     const importMs = now() - start;
     const after = await settledMemory();
-    const footprint = await installFootprint(descriptor.library, benchDir);
+    const footprint = await installFootprint(descriptor.packageDir ?? (await findInstalledPackage(descriptor.library, benchDir)));
     return {
       importMs,
       heapAddedMiB: (after.heapUsed - before.heapUsed) / MIB,
