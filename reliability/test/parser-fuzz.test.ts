@@ -28,6 +28,7 @@ const CODES: Record<ProtocolErrorCode, true> = {
   MISSING_TYPE: true,
   UNKNOWN_TYPE: true,
   INVALID_MESSAGE: true,
+  INVALID_SETTING: true,
   FRAME_TOO_LARGE: true,
   INVALID_UTF8: true,
 };

@@ -5,7 +5,7 @@
  */
 import type { DisplayResult } from '@tpa/sdk';
 import type { Logger } from '@tpa/sdk/logging';
-import { ViewType, type AppSetting, type NotificationDismissed, type PhoneNotification } from '@tpa/sdk/protocol';
+import { ViewType, type WireSetting, type NotificationDismissed, type PhoneNotification } from '@tpa/sdk/protocol';
 import { NotificationManager, type NotifyDisplayPort } from './notification-manager.js';
 import { readNotifySettings, type NotifySettings } from './settings.js';
 
@@ -18,10 +18,10 @@ export interface NotifySession {
   readonly events: {
     onPhoneNotifications(handler: (notification: PhoneNotification) => void): unknown;
     onNotificationDismissed(handler: (dismissal: NotificationDismissed) => void): unknown;
-    onSettingsUpdate(handler: (settings: readonly AppSetting[]) => void): unknown;
+    onSettingsUpdate(handler: (settings: readonly WireSetting[]) => void): unknown;
   };
   /** The settings the cloud sent (in the ack, then in each update). */
-  readonly settings: { all(): readonly AppSetting[] };
+  readonly settings: { all(): readonly WireSetting[] };
   readonly logger: Logger;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -45,7 +45,7 @@ export function displayPortFor(session: NotifySession): NotifyDisplayPort {
   };
 }
 
-function readAndReport(settings: readonly AppSetting[], logger: Logger): NotifySettings {
+function readAndReport(settings: readonly WireSetting[], logger: Logger): NotifySettings {
   const result = readNotifySettings(settings);
   for (const warning of result.warnings) logger.warn(warning);
   return result.settings;

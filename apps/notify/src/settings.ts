@@ -1,11 +1,11 @@
 /**
  * Notify's settings: what the user can change, what `GET /tpa_config.json` tells the cloud about
- * them, and how the `AppSetting[]` the cloud sends becomes typed {@link NotifySettings}.
+ * them, and how the `WireSetting[]` the cloud sends becomes typed {@link NotifySettings}.
  */
 import { z } from 'zod';
-import { settingValue, type AppSetting, type TpaConfig } from '@tpa/sdk/protocol';
+import { settingValue, type WireSetting, type TpaConfig } from '@tpa/sdk/protocol';
 
-/** The keys of Notify's settings, as they appear in `tpa_config.json` and in the cloud's `AppSetting[]`. */
+/** The keys of Notify's settings, as they appear in `tpa_config.json` and in the cloud's `WireSetting[]`. */
 export const NotifySettingKey = {
   DISPLAY_DURATION_SECONDS: 'displayDurationSeconds',
   BLOCKLIST: 'blocklist',
@@ -81,7 +81,7 @@ export interface ReadNotifySettingsResult {
 
 function readField<Field extends keyof NotifySettings>(
   field: Field,
-  byKey: ReadonlyMap<string, AppSetting>,
+  byKey: ReadonlyMap<string, WireSetting>,
   warnings: string[],
 ): NotifySettings[Field] {
   const { key, read } = FIELD_READERS[field];
@@ -106,7 +106,7 @@ function readField<Field extends keyof NotifySettings>(
  * const { settings, warnings } = readNotifySettings(session.settings);
  * for (const warning of warnings) session.logger.warn(warning);
  */
-export function readNotifySettings(appSettings: readonly AppSetting[]): ReadNotifySettingsResult {
+export function readNotifySettings(appSettings: readonly WireSetting[]): ReadNotifySettingsResult {
   const byKey = new Map(appSettings.map((setting) => [setting.key, setting] as const));
   const warnings: string[] = [];
   const settings: NotifySettings = {

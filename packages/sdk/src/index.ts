@@ -54,6 +54,7 @@ export type {
   TypedStream,
   Vad,
 } from './protocol/stream-data.js';
-export type { AppSetting, SelectSetting, SettingsGroup, TextSetting, ToggleSetting, TpaConfig } from './protocol/settings.js';
+export { settingValue } from './protocol/settings.js';
+export type { AppSetting, SelectSetting, SettingsGroup, SettingValue, TextSetting, ToggleSetting, TpaConfig, WireSetting } from './protocol/settings.js';
 export type { StopReason } from './protocol/cloud-to-tpa.js';
 export { ProtocolError, type ProtocolErrorCode, type ProtocolIssue } from './protocol/parse.js';

@@ -1,30 +1,7 @@
-import { SettingsGroupSchema, type AppSetting, type TpaConfig } from '@tpa/sdk/protocol';
+import { declaredSettings, settingValueProblem, type AppSetting, type TpaConfig } from '@tpa/sdk/protocol';
 import { InvalidRequestError } from '../errors.js';
 
 const keyOf = (userId: string, packageName: string): string => `${userId}\u0000${packageName}`;
-
-function describe(value: unknown): string {
-  return value === undefined ? 'undefined' : JSON.stringify(value);
-}
-
-/** Why `value` cannot be the value of `setting`, or undefined when it can. */
-function valueProblem(setting: AppSetting, value: unknown): string | undefined {
-  switch (setting.type) {
-    case 'toggle':
-      return typeof value === 'boolean' ? undefined : `setting "${setting.key}" is a toggle: its value must be true or false, not ${describe(value)}`;
-    case 'text':
-      return typeof value === 'string' ? undefined : `setting "${setting.key}" is text: its value must be a string, not ${describe(value)}`;
-    case 'select': {
-      const options = Array.isArray(setting.options) ? (setting.options as { value: unknown }[]) : [];
-      const allowed = options.map((option) => option.value);
-      return allowed.some((candidate) => JSON.stringify(candidate) === JSON.stringify(value))
-        ? undefined
-        : `setting "${setting.key}" is a select: its value must be one of ${allowed.map(describe).join(', ')}, not ${describe(value)}`;
-    }
-    default:
-      return undefined;
-  }
-}
 
 /**
  * The settings each user has for each app: the settings an app declares in its
@@ -36,8 +13,7 @@ export class SettingsStore {
 
   /** Learns the settings an app declares (group headings are not settings). */
   learnDeclared(packageName: string, config: TpaConfig): void {
-    const settings = config.settings.filter((entry): entry is AppSetting => !SettingsGroupSchema.safeParse(entry).success);
-    this.declared.set(packageName, settings);
+    this.declared.set(packageName, declaredSettings(config));
   }
 
   /** The user's settings of an app, each with its current `value`; empty when the app declared none. */
@@ -65,7 +41,7 @@ export class SettingsStore {
         problems.push(`${packageName} has no setting "${key}" (it has ${declared.map((candidate) => `"${candidate.key}"`).join(', ')})`);
         continue;
       }
-      const problem = valueProblem(setting, value);
+      const problem = settingValueProblem(setting, value);
       if (problem) problems.push(problem);
     }
     if (problems.length > 0) throw new InvalidRequestError(problems.join('; '));

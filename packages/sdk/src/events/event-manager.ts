@@ -7,7 +7,7 @@ import {
   subscriptionMatches,
   transcriptionStream,
   translationStream,
-  type AppSetting,
+  type WireSetting,
   type StreamDataMap,
   type TypedStream,
 } from '../protocol/index.js';
@@ -36,10 +36,10 @@ export interface ConnectedInfo {
 export type AudioChunk = Buffer;
 
 interface SessionEventMap {
-  connected: (settings: readonly AppSetting[], info: ConnectedInfo) => unknown;
+  connected: (settings: readonly WireSetting[], info: ConnectedInfo) => unknown;
   disconnected: (info: DisconnectInfo) => unknown;
   error: (error: TpaError) => unknown;
-  settings_update: (settings: readonly AppSetting[]) => unknown;
+  settings_update: (settings: readonly WireSetting[]) => unknown;
 }
 type SessionEventName = keyof SessionEventMap;
 type SettingChangeHandler = (value: unknown, previous: unknown) => unknown;
@@ -258,7 +258,7 @@ export class EventManager implements Disposable {
     this.#streams.forEach(StreamType.AUDIO_CHUNK, (handler) => this.#invoke(StreamType.AUDIO_CHUNK, handler as Handler<AudioChunk>, chunk));
   }
 
-  emitConnected(settings: readonly AppSetting[], info: ConnectedInfo): void {
+  emitConnected(settings: readonly WireSetting[], info: ConnectedInfo): void {
     this.#sessionRegistry?.forEach('connected', (handler) => this.#invoke('connected', () => (handler as SessionEventMap['connected'])(settings, info), undefined));
   }
 
@@ -266,7 +266,7 @@ export class EventManager implements Disposable {
     this.#sessionRegistry?.forEach('disconnected', (handler) => this.#invoke('disconnected', handler as SessionEventMap['disconnected'], info));
   }
 
-  emitSettingsUpdate(settings: readonly AppSetting[], previous: ReadonlyMap<string, unknown>, current: ReadonlyMap<string, unknown>): void {
+  emitSettingsUpdate(settings: readonly WireSetting[], previous: ReadonlyMap<string, unknown>, current: ReadonlyMap<string, unknown>): void {
     this.#sessionRegistry?.forEach('settings_update', (handler) => this.#invoke('settings_update', handler as SessionEventMap['settings_update'], settings));
     const registry = this.#settingChangeRegistry;
     if (!registry) return;
@@ -382,6 +382,12 @@ function assertValidStream(stream: string): void {
   if (!isValidSubscription(stream)) throw new InvalidSubscriptionError(stream);
 }
 
+/** Equal values, compared by their JSON; a value too deep or cyclic to serialise counts as changed. */
 function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
+  if (a === b) return true;
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
 }

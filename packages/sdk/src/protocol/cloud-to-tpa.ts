@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppSetting } from './settings.js';
+import type { WireSetting } from './settings.js';
 import { STREAM_DATA_SCHEMAS, type TypedStream } from './stream-data.js';
 import { acceptDataStream, fastAcceptStreamData, type FastAccept } from './fast-accept.js';
 import { baseStreamOf } from './streams.js';
@@ -152,7 +152,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 // Builders of the cloud side, used by the dev cloud and by test peers.
 
-export function buildConnectionAck(sessionId: string, settings?: readonly AppSetting[]): ConnectionAck {
+export function buildConnectionAck(sessionId: string, settings?: readonly WireSetting[]): ConnectionAck {
   return {
     type: CloudToTpaMessageType.CONNECTION_ACK,
     sessionId,
@@ -173,7 +173,7 @@ export function buildDataStream(sessionId: string, streamType: string, data: Rec
   return { type: CloudToTpaMessageType.DATA_STREAM, sessionId, streamType, data, timestamp: wireTimestampNow() };
 }
 
-export function buildSettingsUpdate(sessionId: string, packageName: string, settings: readonly AppSetting[]): SettingsUpdate {
+export function buildSettingsUpdate(sessionId: string, packageName: string, settings: readonly WireSetting[]): SettingsUpdate {
   return { type: CloudToTpaMessageType.SETTINGS_UPDATE, packageName, sessionId, settings: [...settings], timestamp: wireTimestampNow() };
 }
 

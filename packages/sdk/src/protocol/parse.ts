@@ -9,7 +9,8 @@ export type ProtocolErrorCode =
   | 'UNKNOWN_TYPE'
   | 'INVALID_MESSAGE'
   | 'FRAME_TOO_LARGE'
-  | 'INVALID_UTF8';
+  | 'INVALID_UTF8'
+  | 'INVALID_SETTING';
 
 export interface ProtocolIssue {
   /** Where in the message, as a dotted path (`data.priority`), or `''` for the message itself. */

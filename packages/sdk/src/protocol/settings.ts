@@ -58,20 +58,73 @@ export const TpaConfigSchema = z.looseObject({
 });
 export type TpaConfig = z.infer<typeof TpaConfigSchema>;
 
-/** The value a setting has now: its `value` when set, else its `defaultValue`. */
-export function settingValue(setting: AppSetting): unknown {
-  return setting.value !== undefined ? setting.value : setting.defaultValue;
+/**
+ * A setting as the real cloud sends it: its key and value only. The cloud stores settings as
+ * key/value pairs (`cloud/src/models/user.model.ts` L54-57 at 75f9793f) and sends them so in the
+ * ack (`websocket.service.ts` L1380, L1417-1422), in `settings_update`
+ * (`tpa-settings.routes.ts` L274-280) and in `POST /settings` (L291-295); later
+ * `AppManager.ts` L742-752. See PROTOCOL.md §11 W1.
+ */
+export const SettingValueSchema = z.looseObject({ key: z.string().min(1), value: z.unknown() });
+export type SettingValue = z.infer<typeof SettingValueSchema>;
+
+/** A setting on the wire: the full declared shape (a user's first connection) or a key/value pair. */
+export type WireSetting = AppSetting | SettingValue;
+
+/** Whether `setting` carries a declaration (type, label, default), not only a value. */
+export function isDeclaredSetting(setting: WireSetting): setting is AppSetting {
+  return typeof (setting as { type?: unknown }).type === 'string';
+}
+
+/** The value a setting has now: its `value` when set, else (for a declared one) its `defaultValue`. */
+export function settingValue(setting: WireSetting): unknown {
+  if (setting.value !== undefined) return setting.value;
+  return isDeclaredSetting(setting) ? setting.defaultValue : undefined;
+}
+
+function describeValue(value: unknown): string {
+  return value === undefined ? 'undefined' : JSON.stringify(value);
 }
 
 /**
- * Reads the settings list of an ack or a settings_update one by one: the valid ones are kept, each
- * invalid one becomes an error. One malformed setting must not make a whole ack unusable.
+ * Why `value` cannot be the value of the declared `setting`, or `undefined` when it can: a toggle
+ * takes a boolean, a text setting a string, a select one of its options' values. Types the later
+ * cloud added are not checked.
  */
-export function readSettings(list: readonly unknown[]): { settings: AppSetting[]; errors: ProtocolError[] } {
-  const settings: AppSetting[] = [];
+export function settingValueProblem(setting: AppSetting, value: unknown): string | undefined {
+  switch (setting.type) {
+    case 'toggle':
+      return typeof value === 'boolean' ? undefined : `setting "${setting.key}" is a toggle: its value must be true or false, not ${describeValue(value)}`;
+    case 'text':
+      return typeof value === 'string' ? undefined : `setting "${setting.key}" is text: its value must be a string, not ${describeValue(value)}`;
+    case 'select': {
+      const options = Array.isArray(setting.options) ? (setting.options as { value: unknown }[]) : [];
+      const allowed = options.map((option) => option.value);
+      return allowed.some((candidate) => candidate === value || JSON.stringify(candidate) === JSON.stringify(value))
+        ? undefined
+        : `setting "${setting.key}" is a select: its value must be one of ${allowed.map(describeValue).join(', ')}, not ${describeValue(value)}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The settings a `tpa_config.json` declares (its group headings are not settings). */
+export function declaredSettings(config: TpaConfig | undefined): AppSetting[] {
+  return (config?.settings ?? []).filter((entry): entry is AppSetting => !SettingsGroupSchema.safeParse(entry).success);
+}
+
+/**
+ * Reads the settings list of an ack, a settings_update or a `POST /settings` one by one: each
+ * entry is a full declared setting (it has a `type`) or a key/value pair. The valid ones are kept,
+ * each invalid one becomes an error: one malformed setting must not make a whole ack unusable.
+ */
+export function readSettings(list: readonly unknown[]): { settings: WireSetting[]; errors: ProtocolError[] } {
+  const settings: WireSetting[] = [];
   const errors: ProtocolError[] = [];
   list.forEach((entry, index) => {
-    const parsed = AppSettingSchema.safeParse(entry);
+    const declared = typeof (entry as { type?: unknown } | null)?.type === 'string';
+    const parsed = declared ? AppSettingSchema.safeParse(entry) : SettingValueSchema.safeParse(entry);
     if (parsed.success) {
       settings.push(parsed.data);
       return;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { StopReasonSchema } from './cloud-to-tpa.js';
-import { AppSettingSchema } from './settings.js';
+import { AppSettingSchema, SettingValueSchema } from './settings.js';
 import { WireTimestampSchema, wireTimestampNow } from './timestamps.js';
 import { decodeJson, parseTypedMessage, parseWithSchema, type ParseOptions, type ParseResult, type RawInput } from './parse.js';
 
@@ -82,10 +82,14 @@ export function webhookError(message: string): WebhookResponse {
   return { status: 'error', message };
 }
 
-/** The body of `POST /settings` on a TPA server. */
+/**
+ * The body of `POST /settings` on a TPA server. Its settings are key/value pairs from the real
+ * cloud (`tpa-settings.routes.ts` L291-295 at 75f9793f), or full declared settings; each is read
+ * with `readSettings`.
+ */
 export const SettingsRequestSchema = z.looseObject({
   userIdForSettings: z.string().min(1),
-  settings: z.array(AppSettingSchema),
+  settings: z.array(z.union([AppSettingSchema, SettingValueSchema])),
 });
 export type SettingsRequest = z.infer<typeof SettingsRequestSchema>;
 

@@ -21,7 +21,11 @@ import {
   type SessionWebhookRequest,
   type StopReason,
   type StopWebhookRequest,
+  type AppSetting,
   type TpaConfig,
+  declaredSettings,
+  decodeJson,
+  parseWithSchema,
 } from '../protocol/index.js';
 import { childLogger, silentLogger, type Logger } from '../logging/index.js';
 import { Scope } from '../resources/index.js';
@@ -63,6 +67,8 @@ export class TpaServer implements AsyncDisposable {
   readonly #cloudUrl: string;
   readonly #trusted: TrustedSocketUrls;
   readonly #tpaConfig: TpaConfig | undefined;
+  /** The settings the app declares, from `tpaConfig` or (read at start) `publicDir/tpa_config.json`. */
+  #declaredSettings: readonly AppSetting[];
   readonly #app: Express;
   /**
    * Owns everything the server holds; `stop()` closes it. Its children close last made first:
@@ -93,6 +99,7 @@ export class TpaServer implements AsyncDisposable {
     this.#cloudUrl = config.augmentOSWebsocketUrl ?? DEFAULT_CLOUD_WEBSOCKET_URL;
     this.#trusted = new TrustedSocketUrls(this.#cloudUrl, config.trustedWebsocketUrls);
     this.#tpaConfig = config.tpaConfig ? TpaConfigSchema.parse(config.tpaConfig) : undefined;
+    this.#declaredSettings = declaredSettings(this.#tpaConfig);
     const onError = (error: TpaError): void => this.logger.error({ err: error }, error.message);
     this.#scope = new Scope({ name: `server ${config.packageName}`, onError });
     this.#cleanupHandlers = new Scope({ name: `server ${config.packageName}/cleanup handlers`, parent: this.#scope, onError });
@@ -130,6 +137,7 @@ export class TpaServer implements AsyncDisposable {
       throw new ServerError(stopped ? 'SERVER_STOPPED' : 'ALREADY_STARTED', `start() needs a new server; this one is ${this.#state}`);
     }
     this.#state = 'starting';
+    if (!this.#tpaConfig && this.#config.publicDir) this.#declaredSettings = await this.#readDeclaredSettings(this.#config.publicDir);
     const unhandled = unhandledRequest(this.logger, this.#config.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes);
     const app = this.#app as unknown as (req: IncomingMessage, res: ServerResponse, done: (error?: unknown) => void) => void;
     const http = createServer((req, res) => app(req, res, (error?: unknown) => unhandled(error, req, res)));
@@ -227,6 +235,17 @@ export class TpaServer implements AsyncDisposable {
     return app;
   }
 
+  /** The settings a `tpa_config.json` in `dir` declares; none, with a warning, when it is unreadable. */
+  async #readDeclaredSettings(dir: string): Promise<AppSetting[]> {
+    const text = await readFile(join(dir, 'tpa_config.json'), 'utf8').catch(() => undefined);
+    if (text === undefined) return [];
+    const decoded = decodeJson(text);
+    const parsed = decoded.ok ? parseWithSchema(TpaConfigSchema, decoded.value, 'tpa_config.json') : decoded;
+    if (parsed.ok) return declaredSettings(parsed.value);
+    this.logger.warn({ err: parsed.error }, 'publicDir/tpa_config.json is invalid: its settings are not declared to sessions');
+    return [];
+  }
+
   async #onTpaConfig(res: Response): Promise<void> {
     if (this.#tpaConfig) {
       res.json(this.#tpaConfig);
@@ -297,6 +316,7 @@ export class TpaServer implements AsyncDisposable {
       packageName: this.packageName,
       apiKey: this.#config.apiKey,
       augmentOSWebsocketUrl: url,
+      declaredSettings: this.#declaredSettings,
       sessionId: request.sessionId,
       userId: request.userId,
       logger: childLogger(this.logger, { sessionId: request.sessionId }),

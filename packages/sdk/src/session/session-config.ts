@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/index.js';
+import type { AppSetting } from '../protocol/index.js';
 import type { Scope, ScopeCloseReason } from '../resources/index.js';
 import type { ReconnectOptions } from './reconnect-policy.js';
 import type { TpaSession } from './tpa-session.js';
@@ -46,6 +47,11 @@ export interface TpaSessionConfig {
   readonly sessionId?: string;
   /** The user; derived from the session id when omitted. */
   readonly userId?: string;
+  /**
+   * The settings the app declares (its `tpa_config.json`): their types check the cloud's values,
+   * and their defaults stand where the cloud sent none. A server passes its own.
+   */
+  readonly declaredSettings?: readonly AppSetting[];
   /** Default: silent. The API key is never logged. */
   readonly logger?: Logger;
   /** How long `connect` waits for the ack. Default 10 s. */

@@ -1,30 +1,60 @@
-import { settingValue, type AppSetting } from '../protocol/index.js';
+import { isDeclaredSetting, settingValue, settingValueProblem, type AppSetting, type WireSetting } from '../protocol/index.js';
+
+/** What one replacement of the settings changed, and what it refused. */
+export interface SettingsChange {
+  readonly previous: ReadonlyMap<string, unknown>;
+  readonly current: ReadonlyMap<string, unknown>;
+  /** One line per value that its declaration rejects; that setting keeps its default. */
+  readonly problems: readonly string[];
+}
 
 /**
- * The app's settings for this user, as the cloud last sent them (in the ack, then in each
- * `settings_update`).
+ * The app's settings for this user. The values come from the cloud (in the ack, then in each
+ * `settings_update` or `POST /settings`), as the real cloud sends them: key/value pairs, or the
+ * full declared shape on a user's first connection. The declarations (type, label, default,
+ * options) come from the app's own `tpa_config.json` (the server's `tpaConfig` or `publicDir`):
+ * a setting the cloud sent no value for has its declared default, and a value its declaration
+ * rejects (a toggle that is not a boolean, a select value not among its options) is refused, so
+ * that the default stands.
  *
  * @example
  * ```ts
- * const duration = session.settings.get<number>('displayDurationMs') ?? 10_000;
+ * const seconds = session.settings.get('displaySeconds', 10);
  * ```
  */
 export class SessionSettings {
-  #list: readonly AppSetting[] = [];
-  #values: ReadonlyMap<string, unknown> = new Map();
+  /** What the app declares: these stand whatever the cloud sends. */
+  readonly #appDeclared: ReadonlyMap<string, AppSetting>;
+  /** Declarations the cloud sent (the full shape, on a user's first connection), until it sends others. */
+  #learned: ReadonlyMap<string, AppSetting> = new Map();
+  #list: readonly WireSetting[];
+  #values: ReadonlyMap<string, unknown>;
 
-  /** Every setting, as sent. */
-  all(): readonly AppSetting[] {
+  constructor(declared: readonly AppSetting[] = []) {
+    this.#appDeclared = new Map(declared.map((setting) => [setting.key, setting]));
+    this.#list = Object.freeze([...declared]);
+    this.#values = valuesOf(this.#list);
+  }
+
+  /**
+   * Every setting: each declared one (with `value` when the cloud sent one), then those the cloud
+   * sent that the app does not declare, as they came.
+   */
+  all(): readonly WireSetting[] {
     return this.#list;
   }
 
-  /** The current value of a setting (`value`, else `defaultValue`), or `undefined` if there is none. */
-  get<T = unknown>(key: string): T | undefined {
-    return this.#values.get(key) as T | undefined;
+  /**
+   * The current value of a setting: the cloud's, else its declared default, else `defaultValue`
+   * (`undefined` when there is none).
+   */
+  get<T = unknown>(key: string, defaultValue?: T): T | undefined {
+    const value = this.#values.get(key);
+    return (value === undefined ? defaultValue : value) as T | undefined;
   }
 
   has(key: string): boolean {
-    return this.#values.has(key);
+    return this.#values.get(key) !== undefined;
   }
 
   /** Current values by key. */
@@ -32,11 +62,47 @@ export class SessionSettings {
     return this.#values;
   }
 
-  /** Replaces the settings; returns the values before and after. */
-  replace(list: readonly AppSetting[]): { previous: ReadonlyMap<string, unknown>; current: ReadonlyMap<string, unknown> } {
+  /**
+   * Replaces the settings with what the cloud sent, all at once. Not for apps: the session calls
+   * it (`session.applySettings` is the public way).
+   */
+  replace(sent: readonly WireSetting[]): SettingsChange {
     const previous = this.#values;
-    this.#list = Object.freeze([...list]);
-    this.#values = new Map(list.map((setting) => [setting.key, settingValue(setting)]));
-    return { previous, current: this.#values };
+    const problems: string[] = [];
+    // Full shapes from the cloud declare what the app did not declare itself, replacing the ones it
+    // sent before (a setting it no longer sends is gone); key/value pairs alone keep them.
+    if (sent.some(isDeclaredSetting)) {
+      const learned = new Map<string, AppSetting>();
+      for (const setting of sent) if (isDeclaredSetting(setting) && !this.#appDeclared.has(setting.key)) learned.set(setting.key, withoutValue(setting));
+      this.#learned = learned;
+    }
+    const declared = new Map([...this.#appDeclared, ...this.#learned]);
+    const accepted = new Map<string, unknown>();
+    for (const setting of sent) {
+      const value = setting.value;
+      if (value === undefined) continue;
+      const declaration = declared.get(setting.key);
+      const problem = declaration ? settingValueProblem(declaration, value) : undefined;
+      if (problem) problems.push(`${problem}; the default stands`);
+      else accepted.set(setting.key, value);
+    }
+    const list: WireSetting[] = [];
+    for (const declaration of declared.values()) {
+      list.push(accepted.has(declaration.key) ? ({ ...declaration, value: accepted.get(declaration.key) } as AppSetting) : declaration);
+    }
+    for (const setting of sent) if (!declared.has(setting.key) && accepted.has(setting.key)) list.push(setting);
+    this.#list = Object.freeze(list);
+    this.#values = valuesOf(this.#list);
+    return { previous, current: this.#values, problems };
   }
+}
+
+/** A declaration without the value it came with: values are kept apart, and checked against it. */
+function withoutValue(setting: AppSetting): AppSetting {
+  const { value: _value, ...declaration } = setting;
+  return declaration as AppSetting;
+}
+
+function valuesOf(list: readonly WireSetting[]): ReadonlyMap<string, unknown> {
+  return new Map(list.map((setting) => [setting.key, settingValue(setting)]));
 }

@@ -9,9 +9,9 @@ import {
   isFinalClose,
   LATER_DIALECT_CLOUD_TO_TPA_TYPES,
   readSettings,
-  type ProtocolError,
+  ProtocolError,
   userIdFromSessionId,
-  type AppSetting,
+  type WireSetting,
   type CloudToTpaMessage,
   type ConnectionAck,
   type DisplayEvent,
@@ -54,7 +54,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   readonly packageName: string;
   readonly events: EventManager;
   readonly layouts: LayoutManager;
-  readonly settings = new SessionSettings();
+  readonly settings: SessionSettings;
   /**
    * Owns everything the session made. Closing it ends the session exactly as `disconnect()` does;
    * it is closed, with a {@link SessionEndReason}, whichever way the session ends.
@@ -86,6 +86,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     this.#userId = config.userId;
     this.#reconnect = config.reconnect === false ? false : config.reconnect ? { ...DEFAULT_RECONNECT, ...config.reconnect } : DEFAULT_RECONNECT;
     this.logger = childLogger(config.logger ?? silentLogger, { packageName: config.packageName });
+    this.settings = new SessionSettings(config.declaredSettings);
     this.events = new EventManager({ logger: this.logger, onSubscriptionsChanged: (streams) => this.#syncSubscriptions(streams) });
     this.layouts = new LayoutManager({
       packageName: config.packageName,
@@ -165,10 +166,15 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     await this.disconnect();
   }
 
-  /** Replaces the settings and fires the settings events, as a `settings_update` from the cloud does. */
-  applySettings(settings: readonly AppSetting[]): void {
+  /**
+   * Replaces the settings with `settings` (key/value pairs or full declared settings) and fires the
+   * settings events, as a `settings_update` from the cloud does. Values that their declaration
+   * rejects are left out (their default stands) and reported as one `INVALID_SETTING` error event.
+   */
+  applySettings(settings: readonly WireSetting[]): void {
     if (this.#isEnding()) return;
-    const { previous, current } = this.settings.replace(settings);
+    const { previous, current, problems } = this.settings.replace(settings);
+    this.#reportSettingProblems([], problems);
     this.events.emitSettingsUpdate(this.settings.all(), previous, current);
   }
 
@@ -299,7 +305,8 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   // What its connections report (see connection-owner.ts).
 
   [onConnectionAck](ack: ConnectionAck): void {
-    this.settings.replace(this.#readSettings(ack.settings ?? []));
+    const { problems } = this.settings.replace(this.#readSettings(ack.settings ?? []));
+    this.#reportSettingProblems([], problems);
   }
 
   [onConnectionMessage](message: CloudToTpaMessage): void {
@@ -344,11 +351,24 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     }
   }
 
-  /** The valid settings of a list from the cloud; each invalid one is an error event. */
-  #readSettings(list: readonly unknown[]): AppSetting[] {
+  /** The valid settings of a list from the cloud; the invalid ones are one error event. */
+  #readSettings(list: readonly unknown[]): WireSetting[] {
     const { settings, errors } = readSettings(list);
-    for (const error of errors) this.events.emitError(error);
+    this.#reportSettingProblems(errors, []);
     return settings;
+  }
+
+  /**
+   * One error event for a whole batch of refused settings, listing the first few: a frame of
+   * thousands of bad settings must cost one event, not thousands.
+   */
+  #reportSettingProblems(errors: readonly ProtocolError[], problems: readonly string[]): void {
+    const lines = [...errors.map((error) => error.message), ...problems];
+    if (lines.length === 0) return;
+    const shown = lines.slice(0, MAX_REPORTED_SETTINGS);
+    const more = lines.length > shown.length ? `; and ${lines.length - shown.length} more` : '';
+    const issues = errors.flatMap((error) => error.issues).slice(0, MAX_REPORTED_SETTINGS);
+    this.events.emitError(new ProtocolError('INVALID_SETTING', `${lines.length} setting(s) ignored: ${shown.join('; ')}${more}`, { issues }));
   }
 
   #onProtocolError(error: ProtocolError): void {
@@ -444,6 +464,9 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     this.logger.info({ sessionId: this.#sessionId, reason: reason.kind }, 'session ended');
   }
 }
+
+/** How many refused settings one error event lists. */
+const MAX_REPORTED_SETTINGS = 5;
 
 /** Below this many registered timers, registerTimer does not look for spent ones. */
 const MIN_PRUNE_AT = 32;

@@ -11,7 +11,7 @@ import {
   subscriptionNames,
   TPA_WEBSOCKET_PATH,
   TpaToCloudMessageType,
-  type AppSetting,
+  type WireSetting,
   type ConnectionInit,
   type TpaToCloudMessage,
 } from '../protocol/index.js';
@@ -20,7 +20,7 @@ export interface TestCloudOptions {
   /** When set, an init with another key is closed with 1008 `Invalid API key`. */
   readonly apiKey?: string;
   /** Settings sent in every ack. */
-  readonly settings?: readonly AppSetting[];
+  readonly settings?: readonly WireSetting[];
   /** Wait this long before acking (a slow cloud). */
   readonly ackDelayMs?: number;
   /** `false`: never ack (a cloud that hangs). Default `true`. */
@@ -94,7 +94,7 @@ export class TestCloudConnection {
     this.send(buildDataStream(this.sessionId ?? '', streamType, data));
   }
 
-  sendSettings(settings: readonly AppSetting[]): void {
+  sendSettings(settings: readonly WireSetting[]): void {
     this.send(buildSettingsUpdate(this.sessionId ?? '', this.init?.packageName ?? '', settings));
   }
 

@@ -164,13 +164,14 @@ describe('delivery', () => {
   });
 
   it('updates settings and reports each changed setting', async () => {
+    const DURATIONS = [5, 7, 10].map((value) => ({ label: `${value} s`, value }));
     const changes: Array<[unknown, unknown]> = [];
     const updates: number[] = [];
     session.events.onSettingsUpdate((settings) => updates.push(settings.length));
     session.events.onSettingChange<number>('duration', (value, previous) => changes.push([value, previous]));
-    app.sendSettings([{ type: 'select', key: 'duration', label: 'Duration', options: [], defaultValue: 10, value: 5 }, { type: 'text', key: 'name', label: 'Name' }]);
-    app.sendSettings([{ type: 'select', key: 'duration', label: 'Duration', options: [], defaultValue: 10, value: 5 }]);
-    app.sendSettings([{ type: 'select', key: 'duration', label: 'Duration', options: [], defaultValue: 10, value: 7 }]);
+    app.sendSettings([{ type: 'select', key: 'duration', label: 'Duration', options: DURATIONS, defaultValue: 10, value: 5 }, { type: 'text', key: 'name', label: 'Name' }]);
+    app.sendSettings([{ type: 'select', key: 'duration', label: 'Duration', options: DURATIONS, defaultValue: 10, value: 5 }]);
+    app.sendSettings([{ type: 'select', key: 'duration', label: 'Duration', options: DURATIONS, defaultValue: 10, value: 7 }]);
     await eventually(() => updates.length === 3);
     expect(changes).toEqual([
       [5, undefined],
