@@ -12,7 +12,7 @@ import { InvalidLayoutError } from './errors.js';
 export interface DisplayOptions {
   /** `main` (default for every layout but the dashboard card) or `dashboard`. */
   readonly view?: ViewType;
-  /** How long to show it: milliseconds, or -1 (the default when omitted is the cloud's: until replaced). */
+  /** How long to show it: milliseconds, 0 for no expiry, or -1 (the default when omitted is the cloud's: until replaced). */
   readonly durationMs?: number;
   /** Bypass the cloud's 300 ms per-app throttle. */
   readonly forceDisplay?: boolean;
@@ -155,7 +155,13 @@ export class LayoutManager {
   }
 }
 
+/**
+ * A layout's text. A number, boolean or bigint becomes its string, as the real SDK turned any text
+ * into a string (W2); `null`, `undefined`, objects and functions are refused: showing
+ * "undefined" or "[object Object]" on the glasses is always a bug.
+ */
 function requireText(value: unknown, field: string): string {
-  if (typeof value !== 'string') throw new InvalidLayoutError(`${field} must be a string, got ${value === null ? 'null' : typeof value}`);
-  return value;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  throw new InvalidLayoutError(`${field} must be a string, got ${value === null ? 'null' : typeof value}`);
 }

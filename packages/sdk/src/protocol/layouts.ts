@@ -38,9 +38,13 @@ export const DashboardCardSchema = z.looseObject({
   leftText: z.string(),
   rightText: z.string(),
 });
+/** The largest bitmap the real SDK accepted, in characters of its (base64) data. */
+export const MAX_BITMAP_CHARS = 1024 * 1024;
+
 export const BitmapViewSchema = z.looseObject({
   layoutType: z.literal(LayoutType.BITMAP_VIEW),
-  data: z.base64(),
+  // W10: the real SDK only checked that bitmap data is a string under 1 MB (PROTOCOL.md §11).
+  data: z.string().max(MAX_BITMAP_CHARS),
 });
 export const BitmapAnimationSchema = z.looseObject({
   layoutType: z.literal(LayoutType.BITMAP_ANIMATION),
@@ -88,8 +92,12 @@ export const layouts = {
   empty: (): TextWall => ({ layoutType: LayoutType.TEXT_WALL, text: '' }),
 } as const;
 
-/** `durationMs`: a positive number of milliseconds, or -1 for "until replaced". */
-export const DurationMsSchema = z.union([z.literal(-1), z.number().int().positive()]);
+/**
+ * `durationMs`: milliseconds, `0` for "no expiry" (W2: the real cloud sets no expiry for 0,
+ * `DisplayManager6.1.ts` L324 at 75f9793f, and sends 0 itself when it clears, L308), or -1 for
+ * "until replaced". The real SDK refused only other negative numbers.
+ */
+export const DurationMsSchema = z.union([z.literal(-1), z.number().nonnegative().finite()]);
 
 /** About how many Latin characters fit on one line of the glasses. */
 export const GLASSES_LINE_WIDTH = 35;

@@ -204,8 +204,8 @@ describe('TPA -> cloud messages', () => {
     [{ type: 'display_event', packageName: 'com.x', view: 'side', layout: { layoutType: 'text_wall', text: 'x' } }, /view/],
     [{ type: 'display_event', packageName: 'com.x', view: 'main', layout: { layoutType: 'text_wall' } }, /layout.text/],
     [{ type: 'display_event', packageName: 'com.x', view: 'main', layout: { layoutType: 'hologram' } }, /layout/],
-    [{ type: 'display_event', packageName: 'com.x', view: 'main', layout: { layoutType: 'text_wall', text: 'x' }, durationMs: 0 }, /durationMs/],
-    [{ type: 'display_event', packageName: 'com.x', view: 'main', layout: { layoutType: 'bitmap_view', data: '***' } }, /layout.data/],
+    [{ type: 'display_event', packageName: 'com.x', view: 'main', layout: { layoutType: 'text_wall', text: 'x' }, durationMs: -2 }, /durationMs/],
+    [{ type: 'display_event', packageName: 'com.x', view: 'main', layout: { layoutType: 'bitmap_view', data: 7 } }, /layout.data/],
     [{ type: 'tpa_connection_init', sessionId, apiKey: 'k' }, /packageName/],
     [{ type: 'subscription_update', packageName: 'com.x', subscriptions: 'all' }, /subscriptions/],
   ])('refuses a malformed app message %#', (input, message) => {

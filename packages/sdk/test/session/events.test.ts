@@ -208,10 +208,21 @@ describe('layouts', () => {
   });
 
   it('throws a clear error for bad input and sends nothing', () => {
-    expect(() => session.layouts.showTextWall(42 as unknown as string)).toThrow(/text must be a string, got number/);
-    expect(() => session.layouts.showTextWall('x', { durationMs: 0 })).toThrow(/durationMs/);
+    expect(() => session.layouts.showTextWall(null as unknown as string)).toThrow(/text must be a string, got null/);
+    expect(() => session.layouts.showTextWall({} as unknown as string)).toThrow(/text must be a string, got object/);
+    expect(() => session.layouts.showTextWall('x', { durationMs: -5 })).toThrow(/durationMs/);
     expect(() => session.layouts.showTextWall('x', { view: 'side' as 'main' })).toThrow(/view/);
-    expect(() => session.layouts.showBitmapView('not base64!')).toThrow(/INVALID|data/);
+    expect(() => session.layouts.showBitmapView('x'.repeat(1024 * 1024 + 1))).toThrow(/data/);
+  });
+
+  it('accepts what the real SDK and cloud accepted (W2, W10): durationMs 0, a number as text, any bitmap string', async () => {
+    expect(session.layouts.showTextWall('no expiry', { durationMs: 0 })).toBe('sent');
+    expect(session.layouts.showTextWall(42 as unknown as string)).toBe('sent');
+    expect(session.layouts.showBitmapView('not base64, as the real SDK let through')).toBe('sent');
+    await eventually(() => app.messages.filter((message) => message.type === 'display_event').length === 3);
+    const displays = app.messages.filter((message) => message.type === 'display_event');
+    expect(displays[0]).toMatchObject({ durationMs: 0, layout: { text: 'no expiry' } });
+    expect(displays[1]).toMatchObject({ layout: { text: '42' } });
   });
 
   it('says ended, without throwing, once the session has ended', async () => {
