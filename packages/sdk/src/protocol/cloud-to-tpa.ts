@@ -86,7 +86,8 @@ export const SettingsUpdateSchema = z.looseObject({
 });
 export const AppStoppedSchema = z.looseObject({
   type: z.literal(CloudToTpaMessageType.APP_STOPPED),
-  reason: StopReasonSchema,
+  /** The later cloud sends none: `{type: 'app_stopped', timestamp}` (`AppManager.ts` L611-618 at c1f57fc3, W4). */
+  reason: StopReasonSchema.optional(),
   message: z.string().optional(),
   timestamp: WireTimestampSchema.optional(),
 });
@@ -177,6 +178,6 @@ export function buildSettingsUpdate(sessionId: string, packageName: string, sett
   return { type: CloudToTpaMessageType.SETTINGS_UPDATE, packageName, sessionId, settings: [...settings], timestamp: wireTimestampNow() };
 }
 
-export function buildAppStopped(reason: StopReason, message?: string): AppStopped {
-  return { type: CloudToTpaMessageType.APP_STOPPED, reason, ...(message ? { message } : {}), timestamp: wireTimestampNow() };
+export function buildAppStopped(reason?: StopReason, message?: string): AppStopped {
+  return { type: CloudToTpaMessageType.APP_STOPPED, ...(reason ? { reason } : {}), ...(message ? { message } : {}), timestamp: wireTimestampNow() };
 }

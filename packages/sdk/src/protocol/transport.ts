@@ -21,14 +21,36 @@ export const CloseCode = {
 } as const;
 
 export const CloseReason = {
+  /** Spring: the user stopped the app (`websocket.service.ts` L973 at 75f9793f). */
   APP_STOPPED: 'App stopped by user',
+  /** Later: the user stopped the app, after an `app_stopped` with no reason (`AppManager.ts` L611-618 at c1f57fc3). */
+  APP_STOPPED_LATER: 'App stopped',
+  /**
+   * The user's whole session ended: spring closes with 1001 (`session.service.ts` L342 at
+   * 75f9793f), later with 1000 (`AppManager.ts` L1133-1140 at c1f57fc3).
+   */
+  USER_SESSION_ENDED: 'User session ended',
   NO_ACTIVE_SESSION: 'No active session',
   INVALID_API_KEY: 'Invalid API key',
 } as const;
 
-/** Whether a close means "this session is over" (no reconnect), as opposed to a lost connection. */
+/** Whether a close reason says the user stopped the app (either dialect). */
+export function isUserStop(reason: string): boolean {
+  return reason === CloseReason.APP_STOPPED || reason === CloseReason.APP_STOPPED_LATER;
+}
+
+/**
+ * Whether a close means "this session is over" (no reconnect), as opposed to a lost connection:
+ * 1000 and 1008 whatever the reason, a user's stop, and 1001 `User session ended` (a plain 1001,
+ * a cloud going away for a restart, is a loss to reconnect from).
+ */
 export function isFinalClose(code: number, reason: string): boolean {
-  return code === CloseCode.NORMAL || code === CloseCode.POLICY_VIOLATION || reason === CloseReason.APP_STOPPED;
+  return (
+    code === CloseCode.NORMAL ||
+    code === CloseCode.POLICY_VIOLATION ||
+    isUserStop(reason) ||
+    (code === CloseCode.GOING_AWAY && reason === CloseReason.USER_SESSION_ENDED)
+  );
 }
 
 /** How often the spring 2025 cloud pinged, and after how much silence it terminated a socket. */

@@ -1,5 +1,6 @@
 import type { TpaSession } from '../session/index.js';
 import type { WebhookOutcome } from './webhook-outcomes.js';
+import type { StopReason } from '../protocol/index.js';
 
 export interface RegisteredSession {
   readonly session: TpaSession;
@@ -12,6 +13,10 @@ export interface RegisteredSession {
   outcome: Promise<WebhookOutcome> | undefined;
   /** Whether that request has been answered. */
   answered: boolean;
+  /** The reason of the stop_request that is ending it, when one is. */
+  stopReason: StopReason | undefined;
+  /** Settles once `onStop` has run for it (it runs at most once, when the user or the cloud stopped it). */
+  stopped: Promise<void> | undefined;
 }
 
 /**

@@ -41,6 +41,12 @@ import { TrustedSocketUrls } from './trusted-urls.js';
 
 type ServerState = 'created' | 'starting' | 'listening' | 'stopping' | 'stopped';
 
+/** The `onStop` reason for a session that ended without a stop_request; other endings call no `onStop`. */
+const STOP_REASON_OF_END: Partial<Record<SessionEndReason['kind'], StopReason>> = {
+  stopped_by_user: 'user_disabled',
+  cloud_closed: 'system_stop',
+};
+
 let warnedAddCleanupHandler = false;
 
 /**
@@ -85,9 +91,19 @@ export class TpaServer implements AsyncDisposable {
   #state: ServerState = 'created';
   #startedAt = Date.now();
   #stopping: Promise<void> | undefined;
-  /** One function for every session (no closure each): a session that starts ending leaves the registry. */
-  readonly #forget = (session: TpaSession): void => {
-    if (session.sessionId) this.#registry.remove(session.sessionId, session);
+  /**
+   * One function for every session (no closure each), run as its ending starts: it leaves the
+   * lookup, and if the user or the cloud stopped it (a stop_request, the cloud's `app_stopped` or
+   * its final close, whichever came first: W9) `onStop` runs once it has closed, exactly once.
+   */
+  readonly #forget = (session: TpaSession, reason: SessionEndReason): void => {
+    const entry = session.sessionId === undefined ? undefined : this.#registry.get(session.sessionId);
+    if (!entry || entry.session !== session) return;
+    this.#registry.remove(entry.sessionId, session);
+    const stopReason = entry.stopReason ?? STOP_REASON_OF_END[reason.kind];
+    if (stopReason === undefined) return;
+    // disconnect() joins the ending in progress: it resolves once the session has closed.
+    entry.stopped = session.disconnect().then(() => this.#runOnStop(entry.sessionId, entry.userId, stopReason));
   };
 
   constructor(config: TpaServerConfig) {
@@ -190,7 +206,11 @@ export class TpaServer implements AsyncDisposable {
    */
   protected async onSession(_session: TpaSession, _sessionId: string, _userId: string): Promise<void> {}
 
-  /** Called after a stop_request ended the session (it has been cleaned up already). */
+  /**
+   * Called once the user or the cloud stopped a session, after it has been cleaned up: by a
+   * stop_request (with its reason), or by the cloud's `app_stopped` or final close (`user_disabled`
+   * for the user's stop, `system_stop` for the cloud's), whichever came first, and only once.
+   */
   protected async onStop(_sessionId: string, _userId: string, _reason: StopReason): Promise<void> {}
 
   /**
@@ -331,6 +351,8 @@ export class TpaServer implements AsyncDisposable {
       requestTimestamp: request.timestamp,
       outcome: undefined,
       answered: false,
+      stopReason: undefined,
+      stopped: undefined,
     };
     // The newest request for an id wins: it is the current session from now on, and a stop_request
     // that arrives while it waits for the previous one to end ends it too.
@@ -401,19 +423,22 @@ export class TpaServer implements AsyncDisposable {
   }
 
   async #onStopRequest(request: StopWebhookRequest): Promise<WebhookOutcome> {
-    const { sessionId, userId, reason } = request;
+    const { sessionId, reason } = request;
     const entry = this.#registry.get(sessionId);
-    if (entry) {
-      // Whatever its state: a start still waiting or connecting is cancelled by this.
-      const end: SessionEndReason = { kind: 'stopped_by_user', message: `stop_request: ${reason}` };
-      await entry.session.disconnect(end);
-    }
+    if (!entry) return success('no such session; nothing to stop');
+    // Whatever its state: a start still waiting or connecting is cancelled by this.
+    entry.stopReason = reason;
+    await entry.session.disconnect({ kind: 'stopped_by_user', message: `stop_request: ${reason}` });
+    await entry.stopped;
+    return success('session stopped');
+  }
+
+  async #runOnStop(sessionId: string, userId: string, reason: StopReason): Promise<void> {
     try {
       await this.onStop(sessionId, userId, reason);
     } catch (error) {
       this.logger.error({ err: new ServerError('ON_STOP_FAILED', `onStop failed for ${sessionId}`, { cause: error }), sessionId }, 'onStop failed');
     }
-    return success(entry ? 'session stopped' : 'no such session; nothing to stop');
   }
 
   async #onSettings(req: Request, res: Response): Promise<void> {

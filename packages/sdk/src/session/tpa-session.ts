@@ -2,11 +2,11 @@ import {
   buildConnectionInit,
   buildSubscriptionUpdate,
   CloseCode,
-  CloseReason,
   CloudToTpaMessageType,
   DEFAULT_CLOUD_WEBSOCKET_URL,
   DEFAULT_MAX_MESSAGE_BYTES,
   isFinalClose,
+  isUserStop,
   LATER_DIALECT_CLOUD_TO_TPA_TYPES,
   readSettings,
   ProtocolError,
@@ -343,7 +343,8 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
         this.events.emitError(new SessionError('CLOUD_ERROR', `the cloud reported an error: ${message.message}`, { sessionId: this.#sessionId }));
         return;
       case CloudToTpaMessageType.APP_STOPPED:
-        void this.#end({ kind: 'stopped_by_user', message: message.message ?? message.reason });
+        // Spring sends a reason; the later cloud none, and closes with 1000 `App stopped` next (W4).
+        void this.#end({ kind: 'stopped_by_user', message: message.message ?? message.reason ?? 'app_stopped' });
         return;
       case CloudToTpaMessageType.CONNECTION_ACK:
         this.logger.debug('duplicate tpa_connection_ack ignored');
@@ -384,7 +385,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     this.#discard(connection);
     const lost = { closeCode: loss.code, closeReason: loss.reason };
     if (isFinalClose(loss.code, loss.reason) && !loss.stale) {
-      const kind: SessionEndKind = loss.reason === CloseReason.APP_STOPPED ? 'stopped_by_user' : 'cloud_closed';
+      const kind: SessionEndKind = isUserStop(loss.reason) ? 'stopped_by_user' : 'cloud_closed';
       await this.#end({ kind, message: `closed by the cloud: ${loss.code} ${loss.reason}`.trim(), ...lost });
       return;
     }
