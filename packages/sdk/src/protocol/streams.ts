@@ -13,6 +13,7 @@ export const StreamType = {
   VAD: 'VAD',
   AUDIO_CHUNK: 'audio_chunk',
   PHONE_NOTIFICATION: 'phone_notification',
+  /** The spring cloud's name; the later cloud renamed it `phone_notification_dismissed` (2025-07-14, W7). */
   NOTIFICATION_DISMISSED: 'notification_dismissed',
   CALENDAR_EVENT: 'calendar_event',
   START_APP: 'start_app',
@@ -47,6 +48,16 @@ export const LATER_DIALECT_STREAM_TYPES = [
   'custom_message',
 ] as const;
 export type LaterDialectStreamType = (typeof LATER_DIALECT_STREAM_TYPES)[number];
+
+/** The later cloud's name of the dismissal stream (`2ab870a5a`, 2025-07-14; `@mentra/sdk` 2.1.29 has only it). */
+export const PHONE_NOTIFICATION_DISMISSED = 'phone_notification_dismissed';
+
+/** A stream's name as the cloud of `dialect` knows it: only the dismissal stream differs. */
+export function streamNameFor(stream: string, dialect: 'spring' | 'later'): string {
+  if (dialect === 'later' && stream === StreamType.NOTIFICATION_DISMISSED) return PHONE_NOTIFICATION_DISMISSED;
+  if (dialect === 'spring' && stream === PHONE_NOTIFICATION_DISMISSED) return StreamType.NOTIFICATION_DISMISSED;
+  return stream;
+}
 
 export const WILDCARD_STREAMS: readonly string[] = [StreamType.ALL, StreamType.WILDCARD];
 

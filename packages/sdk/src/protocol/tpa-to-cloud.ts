@@ -39,6 +39,24 @@ export const LATER_DIALECT_TPA_TO_CLOUD_TYPES = [
 ] as const;
 export type LaterDialectTpaMessageType = (typeof LATER_DIALECT_TPA_TO_CLOUD_TYPES)[number];
 
+/**
+ * Tells the later cloud that the app lets go of a session on purpose, so that the cloud does not
+ * restart it when its socket closes (honoured from 0d673636e, 2025-12-12: the app goes dormant;
+ * older clouds ignore unknown types). Shape of `@mentra/sdk` 2.1.29 (`app-to-cloud.d.ts` L168-173).
+ */
+export const OwnershipReleaseSchema = z.looseObject({
+  type: z.literal('ownership_release'),
+  packageName: z.string().min(1),
+  sessionId: z.string().min(1),
+  reason: z.enum(['switching_clouds', 'clean_shutdown', 'user_logout']),
+  timestamp: WireTimestampSchema.optional(),
+});
+export type OwnershipRelease = z.infer<typeof OwnershipReleaseSchema>;
+
+export function buildOwnershipRelease(packageName: string, sessionId: string, reason: OwnershipRelease['reason']): OwnershipRelease {
+  return { type: 'ownership_release', packageName, sessionId, reason, timestamp: wireTimestampNow() };
+}
+
 export const ConnectionInitSchema = z.looseObject({
   type: z.literal(TpaToCloudMessageType.CONNECTION_INIT),
   packageName: z.string().min(1),

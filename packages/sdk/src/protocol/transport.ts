@@ -1,13 +1,39 @@
 /** WebSocket paths and HTTP routes of the protocol. */
+/** The spring cloud's app socket path, the only one it accepts (`websocket.service.ts` L673-683 at 75f9793f). */
 export const TPA_WEBSOCKET_PATH = '/tpa-ws';
+/** The later cloud's app socket path, the only one it accepts from 1b579178 (`websocket/websocket.service.ts` L161, L244-251 at c1f57fc3). */
+export const APP_WEBSOCKET_PATH = '/app-ws';
+
+/** Which generation of the cloud a socket URL belongs to: `/app-ws` is the later cloud's, anything else the spring one's. */
+export type CloudDialect = 'spring' | 'later';
+
+export function dialectOfUrl(url: string): CloudDialect {
+  try {
+    return new URL(url).pathname.endsWith(APP_WEBSOCKET_PATH) ? 'later' : 'spring';
+  } catch {
+    return 'spring';
+  }
+}
 export const GLASSES_WEBSOCKET_PATH = '/glasses-ws';
 export const WEBHOOK_PATH = '/webhook';
 export const HEALTH_PATH = '/health';
 export const TPA_CONFIG_PATH = '/tpa_config.json';
 export const SETTINGS_PATH = '/settings';
 
-/** The public cloud's socket URL, the SDK's default. */
-export const DEFAULT_CLOUD_WEBSOCKET_URL = 'wss://prod.augmentos.cloud/tpa-ws';
+/**
+ * The SDK's default cloud socket URL, used only when a webhook names none (every real webhook
+ * does): the production cloud that the phone app uses by default (`api.mentra.glass`,
+ * `BackendServerComms.tsx` L37 at c1f57fc3; ingress `cloud/k8s/ws-ingress-*.yaml`).
+ */
+export const DEFAULT_CLOUD_WEBSOCKET_URL = 'wss://api.mentra.glass/app-ws';
+
+/**
+ * The registrable domains of the real cloud's deployments (PROTOCOL.md §11 W3; the hosts of the
+ * deployment configs, e.g. `api.mentra.glass`, `prod.augmentos.cloud`, `staging.augmentos.org`,
+ * `uswestapi.mentraglass.com`). A session_request naming a `wss://` URL on one of them, or on a
+ * subdomain, is trusted by default.
+ */
+export const REAL_CLOUD_DOMAINS: readonly string[] = ['mentra.glass', 'mentraglass.com', 'augmentos.cloud', 'augmentos.org'];
 
 /** Close codes the cloud uses, and the reasons it gives with them. */
 export const CloseCode = {
@@ -53,9 +79,14 @@ export function isFinalClose(code: number, reason: string): boolean {
   );
 }
 
-/** How often the spring 2025 cloud pinged, and after how much silence it terminated a socket. */
+/**
+ * How often the spring 2025 cloud pinged, and after how much silence it terminated a socket
+ * (`health-monitor.service.ts` L24-25 at 75f9793f).
+ */
 export const CLOUD_PING_INTERVAL_MS = 15_000;
 export const CLOUD_SILENCE_TIMEOUT_MS = 45_000;
+/** The later cloud pings every 10 s and terminates no silent socket (`AppManager.ts` L129-161 at c1f57fc3). */
+export const LATER_CLOUD_PING_INTERVAL_MS = 10_000;
 
 /** How long the real cloud waits for a webhook answer before it retries once. */
 export const CLOUD_WEBHOOK_TIMEOUT_MS = 10_000;
