@@ -309,9 +309,21 @@ export class Scope implements AsyncDisposable, Disposable {
     const failures: Failures = { errors: [], what: [] };
     const keys = [...this.#entries.keys()].reverse();
     if (this.#concurrent) {
-      await Promise.all(keys.map((key) => this.#releaseEntry(key, reason, failures)));
+      await Promise.all(keys.map((key) => this.#inFrame((frame) => this.#releaseEntry(key, reason, failures, frame))));
     } else {
-      for (const key of keys) await this.#releaseEntry(key, reason, failures);
+      // In batches: the synchronous releases share one frame, and the first async one ends the
+      // batch and keeps the frame (its later code runs in it). A scope may own thousands.
+      let next = 0;
+      while (next < keys.length) {
+        const pending = this.#inFrame((frame) => {
+          while (next < keys.length) {
+            const async = this.#releaseEntry(keys[next++] as object, reason, failures, frame);
+            if (async) return async;
+          }
+          return undefined;
+        });
+        if (pending) await pending;
+      }
     }
     const { errors } = failures;
     this.#state = 'closed';
@@ -322,30 +334,52 @@ export class Scope implements AsyncDisposable, Disposable {
     return { reason, errors };
   }
 
-  /** Releases one entry, in a cleanup frame of its own when it may run code of the app; a failure goes to `errors`. */
-  async #releaseEntry(key: object, reason: ScopeCloseReason, failures: Failures): Promise<void> {
+  /**
+   * Releases one entry, in a cleanup frame of its own when it may run code of the app; a failure
+   * goes to `failures`. Returns a promise only when the release is async.
+   */
+  #releaseEntry(key: object, reason: ScopeCloseReason, failures: Failures, frame: CleanupFrame): Promise<void> | undefined {
     const resource = this.#entries.get(key);
-    if (resource === undefined || !this.#entries.delete(key)) return;
+    if (resource === undefined || !this.#entries.delete(key)) return undefined;
     if (isTimerHandle(resource)) {
-      clearTimeout(resource); // the bulk of many scopes: no app code runs, so no frame is needed
-      return;
+      clearTimeout(resource);
+      return undefined;
     }
-    const frame: CleanupFrame = { scope: this, outer: runningCleanup.getStore(), joined: false, stopWaiting: undefined };
+    let pending: unknown;
     try {
-      const pending = runningCleanup.run(frame, () => (resource instanceof Scope ? resource.close(reason) : releaseResource(resource, reason)));
-      if (!isPromiseLike(pending)) return;
-      const what = describeResource(resource);
+      pending = resource instanceof Scope ? resource.close(reason) : releaseResource(resource, reason);
+    } catch (error) {
+      frame.joined = false;
+      failures.errors.push(error);
+      failures.what.push(describeResource(resource));
+      return undefined;
+    }
+    if (isPromiseLike(pending)) return this.#awaitRelease(pending, resource, frame, failures);
+    // A synchronous cleanup that joined has finished: the next one in the frame starts unjoined.
+    frame.joined = false;
+    return undefined;
+  }
+
+  /** Runs `release` in a new cleanup frame of this scope, nested in the caller's. */
+  #inFrame<T>(release: (frame: CleanupFrame) => T): T {
+    const frame: CleanupFrame = { scope: this, outer: runningCleanup.getStore(), joined: false, stopWaiting: undefined };
+    return runningCleanup.run(frame, release, frame);
+  }
+
+  /** Waits for an async release: bounded (a child scope by its own bounds), or until it joins the close. */
+  async #awaitRelease(pending: PromiseLike<unknown>, resource: Resource, frame: CleanupFrame, failures: Failures): Promise<void> {
+    const what = describeResource(resource);
+    try {
       const joined = new Promise<typeof JOINED>((resolve) => {
         frame.stopWaiting = () => resolve(JOINED);
         if (frame.joined) resolve(JOINED);
       });
-      // A child scope is bounded by its own cleanups' bounds, and is waited for until fully closed.
       const outcome = await (resource instanceof Scope ? Promise.race([pending, joined]) : this.#bounded(pending, what, joined));
       // A cleanup that joined the close may still fail later: report it then.
       if (outcome === JOINED) pending.then(undefined, (error: unknown) => this.#report(new CallbackError(this.name, what, error)));
     } catch (error) {
       failures.errors.push(error);
-      failures.what.push(describeResource(resource));
+      failures.what.push(what);
     } finally {
       frame.stopWaiting = undefined;
     }

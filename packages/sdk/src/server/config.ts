@@ -25,6 +25,13 @@ export interface TpaServerConfig {
    * reaches it. Loopback is trusted when the configured cloud is on loopback.
    */
   readonly trustedWebsocketUrls?: readonly string[];
+  /**
+   * Trust the real cloud's deployments (`wss://` on `mentra.glass`, `mentraglass.com`,
+   * `augmentos.cloud`, `augmentos.org` and their subdomains), so that a webhook of any real cloud
+   * deployment is never refused. Default true; false trusts only the configured cloud and
+   * `trustedWebsocketUrls`.
+   */
+  readonly trustRealCloud?: boolean;
   /** When set, webhooks (and `POST /settings`) must carry a valid HMAC signature, else 401. */
   readonly webhookSecret?: string;
   /** How far a signature's time may be from now. Default 5 minutes. */

@@ -113,7 +113,7 @@ export class TpaServer implements AsyncDisposable {
     this.packageName = config.packageName;
     this.logger = childLogger(config.logger ?? silentLogger, { packageName: config.packageName });
     this.#cloudUrl = config.augmentOSWebsocketUrl ?? DEFAULT_CLOUD_WEBSOCKET_URL;
-    this.#trusted = new TrustedSocketUrls(this.#cloudUrl, config.trustedWebsocketUrls);
+    this.#trusted = new TrustedSocketUrls(this.#cloudUrl, config.trustedWebsocketUrls, config.trustRealCloud ?? true);
     this.#tpaConfig = config.tpaConfig ? TpaConfigSchema.parse(config.tpaConfig) : undefined;
     this.#declaredSettings = declaredSettings(this.#tpaConfig);
     const onError = (error: TpaError): void => this.logger.error({ err: error }, error.message);

@@ -53,6 +53,19 @@ describe('a cleanup that waits for its own scope to close', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a synchronous cleanup that joins does not make the next async one unwaited', async () => {
+    const { scope, errors } = scopeWithErrors();
+    let finished = false;
+    scope.onClose(async () => {
+      await delay(30);
+      finished = true;
+    });
+    scope.onClose(() => void scope.close());
+    await scope.close();
+    expect(finished).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
   it('refuses a scope that would own itself, at once', () => {
     const scope = new Scope({ name: 'self' });
     expect(() => scope.add(scope)).toThrow(/cannot own itself/);
