@@ -4,6 +4,7 @@ import {
   isValidSubscription,
   parseStreamData,
   StreamType,
+  streamNameFor,
   subscriptionMatches,
   transcriptionStream,
   translationStream,
@@ -104,6 +105,7 @@ export class EventManager implements Disposable {
     return this.on(StreamType.PHONE_NOTIFICATION, handler);
   }
 
+  /** A notification dismissed on the phone: `notification_dismissed` on the spring cloud, `phone_notification_dismissed` on the later one. */
   onNotificationDismissed(handler: Handler<StreamDataMap['notification_dismissed']>): Disposer {
     return this.on(StreamType.NOTIFICATION_DISMISSED, handler);
   }
@@ -190,8 +192,9 @@ export class EventManager implements Disposable {
   // Subscriptions
 
   /** Subscribes to a stream without a handler (the seed's `session.subscribe`). */
-  subscribe(stream: string): void {
-    assertValidStream(stream);
+  subscribe(requested: string): void {
+    assertValidStream(requested);
+    const stream = streamNameFor(requested, 'spring');
     if (this.#disposed) {
       this.#refuseLate(stream);
       return;
@@ -204,7 +207,7 @@ export class EventManager implements Disposable {
 
   /** Removes an explicit subscription; streams that still have handlers stay subscribed. */
   unsubscribe(stream: string): void {
-    if (this.#explicitSet?.delete(stream)) this.#scheduleSubscriptionSync();
+    if (this.#explicitSet?.delete(streamNameFor(stream, 'spring'))) this.#scheduleSubscriptionSync();
   }
 
   /** The full list of streams to subscribe: explicit subscriptions and streams with handlers. */
@@ -222,7 +225,9 @@ export class EventManager implements Disposable {
   // Dispatch, used by the session
 
   /** Delivers one `data_stream` to the handlers whose subscription matches it, after validating its data. */
-  dispatchStream(streamType: string, data: Record<string, unknown>): void {
+  dispatchStream(sentStreamType: string, data: Record<string, unknown>): void {
+    // Either dialect's name of a stream reaches the same handlers (W7).
+    const streamType = streamNameFor(sentStreamType, 'spring');
     const keys = this.#streams.keyCount === 0 ? [] : this.#keysMatching(effectiveStreamOf(streamType, data));
     if (keys.length === 0) {
       this.#logger.debug({ streamType }, 'data_stream for a stream with no handler; ignored');
@@ -342,7 +347,8 @@ export class EventManager implements Disposable {
   #addStream(stream: string, handler: StreamHandler): Disposer {
     assertValidStream(stream);
     if (this.#disposed) return this.#refuseLate(stream);
-    return this.#streams.add(stream, handler);
+    // Kept under the spring name; the session subscribes with its cloud's name (W7).
+    return this.#streams.add(streamNameFor(stream, 'spring'), handler);
   }
 
   /** A registration after the session ended: reported, never kept. */

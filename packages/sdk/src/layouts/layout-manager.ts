@@ -12,7 +12,10 @@ import { InvalidLayoutError } from './errors.js';
 export interface DisplayOptions {
   /** `main` (default for every layout but the dashboard card) or `dashboard`. */
   readonly view?: ViewType;
-  /** How long to show it: milliseconds, 0 for no expiry, or -1 (the default when omitted is the cloud's: until replaced). */
+  /**
+   * How long to show it, in milliseconds; 0 or -1 for "until replaced" (-1 is sent as no duration,
+   * which is what the cloud does when this is omitted).
+   */
   readonly durationMs?: number;
   /** Bypass the cloud's 300 ms per-app throttle. */
   readonly forceDisplay?: boolean;
@@ -108,7 +111,10 @@ export class LayoutManager {
       sessionId: this.#target.sessionId() ?? '',
       view: options.view ?? ViewType.MAIN,
       layout,
-      durationMs: options.durationMs,
+      // -1 ("until replaced") goes out as no duration: the real cloud treats -1 as a duration that
+      // has already run out (`expiresAt = durationMs ? now + durationMs : undefined`,
+      // DisplayManager6.1.ts L324 at 75f9793f), and the real SDK dropped negative durations.
+      durationMs: options.durationMs === -1 ? undefined : options.durationMs,
       forceDisplay: options.forceDisplay,
     });
     const checked = DisplayEventSchema.safeParse(message);

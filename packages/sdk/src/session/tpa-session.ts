@@ -6,6 +6,9 @@ import {
   DEFAULT_CLOUD_WEBSOCKET_URL,
   DEFAULT_MAX_MESSAGE_BYTES,
   isFinalClose,
+  dialectOfUrl,
+  streamNameFor,
+  type CloudDialect,
   isUserStop,
   LATER_DIALECT_CLOUD_TO_TPA_TYPES,
   readSettings,
@@ -64,6 +67,8 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
 
   readonly #config: TpaSessionConfig;
   readonly #reconnect: Required<ReconnectOptions> | false;
+  /** Which cloud the URL is (its path): stream names and a few behaviours differ (PROTOCOL.md §11). */
+  readonly #dialect: CloudDialect;
   #state: SessionState = 'idle';
   #sessionId: string | undefined;
   #userId: string | undefined;
@@ -84,6 +89,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     this.packageName = config.packageName;
     this.#sessionId = config.sessionId;
     this.#userId = config.userId;
+    this.#dialect = dialectOfUrl(config.augmentOSWebsocketUrl ?? DEFAULT_CLOUD_WEBSOCKET_URL);
     this.#reconnect = config.reconnect === false ? false : config.reconnect ? { ...DEFAULT_RECONNECT, ...config.reconnect } : DEFAULT_RECONNECT;
     this.logger = childLogger(config.logger ?? silentLogger, { packageName: config.packageName });
     this.settings = new SessionSettings(config.declaredSettings);
@@ -429,7 +435,9 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     if (this.#state !== 'connected' || !this.#sessionId || !this.#connection) return;
     const key = streams.join('\n');
     if (key === this.#lastSubscriptions) return;
-    if (this.#connection.send(buildSubscriptionUpdate(this.packageName, this.#sessionId, streams))) this.#lastSubscriptions = key;
+    // Each stream under the name its cloud knows (W7: the dismissal stream differs).
+    const named = streams.map((stream) => streamNameFor(stream, this.#dialect));
+    if (this.#connection.send(buildSubscriptionUpdate(this.packageName, this.#sessionId, named))) this.#lastSubscriptions = key;
   }
 
   /** Every ending goes through the scope: closing it is the one way a session ends. */

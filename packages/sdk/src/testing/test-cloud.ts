@@ -31,6 +31,8 @@ export interface TestCloudOptions {
   readonly host?: string;
   /** Default 0: a free port chosen by the OS. */
   readonly port?: number;
+  /** The socket path: `/tpa-ws` (the spring cloud's, the default) or `/app-ws` (the later cloud's). */
+  readonly path?: string;
   /** Runs right after each ack is sent, in the same tick (to send frames that arrive with it). */
   readonly afterAck?: (connection: TestCloudConnection) => void;
 }
@@ -181,7 +183,7 @@ export class TestCloud implements AsyncDisposable {
   }
 
   static async start(options: TestCloudOptions = {}): Promise<TestCloud> {
-    const server = new WebSocketServer({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, path: TPA_WEBSOCKET_PATH });
+    const server = new WebSocketServer({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, path: options.path ?? TPA_WEBSOCKET_PATH });
     await once(server, 'listening');
     return new TestCloud(server, options);
   }
@@ -192,7 +194,7 @@ export class TestCloud implements AsyncDisposable {
 
   /** The socket URL to give a session: `ws://127.0.0.1:<port>/tpa-ws`. */
   get url(): string {
-    return `ws://${this.#options.host ?? '127.0.0.1'}:${this.port}${TPA_WEBSOCKET_PATH}`;
+    return `ws://${this.#options.host ?? '127.0.0.1'}:${this.port}${this.#options.path ?? TPA_WEBSOCKET_PATH}`;
   }
 
   /** Connections whose socket is still open. */

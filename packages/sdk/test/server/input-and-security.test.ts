@@ -151,3 +151,37 @@ describe('start', () => {
     await expect(server.start()).rejects.toMatchObject({ code: 'SERVER_STOPPED' });
   });
 });
+
+describe('the real cloud deployments are trusted by default (W3)', () => {
+  // Internal: the rule the server applies before any connection.
+  const real = [
+    'wss://api.mentra.glass/app-ws',
+    'wss://uswestapi.mentraglass.com/app-ws',
+    'wss://france.api.mentra.glass/app-ws',
+    'wss://prod.augmentos.cloud/tpa-ws',
+    'wss://staging.augmentos.org/tpa-ws',
+  ];
+  const lookalikes = [
+    'ws://api.mentra.glass/app-ws', // no TLS
+    'wss://api.mentra.glass:8443/app-ws', // another port
+    'wss://evilmentra.glass/app-ws', // ends with the letters, not the domain
+    'wss://api.mentra.glass.evil.example/app-ws',
+    'wss://api.mentra.glass@evil.example/app-ws',
+    'wss://evil.example/app-ws#api.mentra.glass',
+  ];
+
+  it('trusts wss:// on their domains and subdomains, and nothing that only looks like them', async () => {
+    const { TrustedSocketUrls } = await import('../../src/server/trusted-urls.js');
+    const trusted = new TrustedSocketUrls('ws://127.0.0.1:9/tpa-ws');
+    for (const url of real) expect(trusted.trusts(url), url).toBe(true);
+    for (const url of lookalikes) expect(trusted.trusts(url), url).toBe(false);
+    const strict = new TrustedSocketUrls('ws://127.0.0.1:9/tpa-ws', [], false);
+    for (const url of real) expect(strict.trusts(url), url).toBe(false);
+  });
+
+  it('refuses a real deployment\'s URL with trustRealCloud: false', async () => {
+    await startServer({ augmentOSWebsocketUrl: 'ws://127.0.0.1:1/tpa-ws', trustRealCloud: false });
+    const refused = await post(`${base}/webhook`, sessionRequest('real', 'wss://api.mentra.glass/app-ws'));
+    expect(refused.status).toBe(403);
+  });
+});

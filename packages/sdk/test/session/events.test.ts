@@ -219,10 +219,14 @@ describe('layouts', () => {
     expect(session.layouts.showTextWall('no expiry', { durationMs: 0 })).toBe('sent');
     expect(session.layouts.showTextWall(42 as unknown as string)).toBe('sent');
     expect(session.layouts.showBitmapView('not base64, as the real SDK let through')).toBe('sent');
-    await eventually(() => app.messages.filter((message) => message.type === 'display_event').length === 3);
+    expect(session.layouts.showTextWall('until replaced', { durationMs: -1 })).toBe('sent');
+    await eventually(() => app.messages.filter((message) => message.type === 'display_event').length === 4);
     const displays = app.messages.filter((message) => message.type === 'display_event');
     expect(displays[0]).toMatchObject({ durationMs: 0, layout: { text: 'no expiry' } });
     expect(displays[1]).toMatchObject({ layout: { text: '42' } });
+    // The real cloud would expire a -1 at once: it goes out with no duration.
+    expect(displays[3]).toMatchObject({ layout: { text: 'until replaced' } });
+    expect(displays[3]).not.toHaveProperty('durationMs');
   });
 
   it('says ended, without throwing, once the session has ended', async () => {
