@@ -13,6 +13,8 @@ export const CloudToTpaMessageType = {
   DATA_STREAM: 'data_stream',
   SETTINGS_UPDATE: 'settings_update',
   APP_STOPPED: 'app_stopped',
+  /** Later dialect: the user's system settings changed (`websocket-glasses.service.ts` L326-332 at c1f57fc3). */
+  AUGMENTOS_SETTINGS_UPDATE: 'augmentos_settings_update',
 } as const;
 export type CloudToTpaMessageType = (typeof CloudToTpaMessageType)[keyof typeof CloudToTpaMessageType];
 
@@ -39,7 +41,6 @@ export const LATER_DIALECT_CLOUD_TO_TPA_TYPES: readonly string[] = [
   'app_user_left',
   'app_room_updated',
   'app_direct_message_response',
-  'augmentos_settings_update',
 ];
 
 export const StopReasonSchema = z.enum(['user_disabled', 'system_stop', 'error']);
@@ -51,8 +52,14 @@ export const ConnectionAckSchema = z.looseObject({
   timestamp: WireTimestampSchema,
   /** Added 2025-03-31: optional. Checked one by one with `readSettings`, so one bad setting spoils nothing else. */
   settings: z.array(z.unknown()).optional(),
-  /** Later dialect. */
-  mentraosSettings: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Later dialect (W8): the user's system settings (`metricSystemEnabled`, `brightness`, ...) as
+   * `augmentosSettings` (`AppManager.ts` L748-755 at c1f57fc3), renamed `mentraosSettings` on
+   * 2026-01-29; and the glasses' capabilities (omitted when unknown). Read leniently: a strange
+   * shape here must not cost the connection.
+   */
+  augmentosSettings: z.unknown().optional(),
+  mentraosSettings: z.unknown().optional(),
   config: z.unknown().optional(),
   capabilities: z.unknown().optional(),
 });
@@ -92,6 +99,14 @@ export const AppStoppedSchema = z.looseObject({
   timestamp: WireTimestampSchema.optional(),
 });
 
+export const AugmentosSettingsUpdateSchema = z.looseObject({
+  type: z.literal(CloudToTpaMessageType.AUGMENTOS_SETTINGS_UPDATE),
+  sessionId: z.string().optional(),
+  settings: z.record(z.string(), z.unknown()),
+  timestamp: WireTimestampSchema.optional(),
+});
+export type AugmentosSettingsUpdate = z.infer<typeof AugmentosSettingsUpdateSchema>;
+
 export const CLOUD_TO_TPA_SCHEMAS = {
   [CloudToTpaMessageType.CONNECTION_ACK]: ConnectionAckSchema,
   [CloudToTpaMessageType.TPA_CONNECTION_ERROR]: TpaConnectionErrorSchema,
@@ -99,6 +114,7 @@ export const CLOUD_TO_TPA_SCHEMAS = {
   [CloudToTpaMessageType.DATA_STREAM]: DataStreamSchema,
   [CloudToTpaMessageType.SETTINGS_UPDATE]: SettingsUpdateSchema,
   [CloudToTpaMessageType.APP_STOPPED]: AppStoppedSchema,
+  [CloudToTpaMessageType.AUGMENTOS_SETTINGS_UPDATE]: AugmentosSettingsUpdateSchema,
 } as const;
 
 export type ConnectionAck = z.infer<typeof ConnectionAckSchema>;
@@ -107,7 +123,7 @@ export type ConnectionError = z.infer<typeof ConnectionErrorSchema>;
 export type DataStream = z.infer<typeof DataStreamSchema>;
 export type SettingsUpdate = z.infer<typeof SettingsUpdateSchema>;
 export type AppStopped = z.infer<typeof AppStoppedSchema>;
-export type CloudToTpaMessage = ConnectionAck | TpaConnectionError | ConnectionError | DataStream | SettingsUpdate | AppStopped;
+export type CloudToTpaMessage = ConnectionAck | TpaConnectionError | ConnectionError | DataStream | SettingsUpdate | AppStopped | AugmentosSettingsUpdate;
 
 /** Parses one text frame (or decoded value) that the cloud sent to a TPA. */
 export function parseCloudToTpaMessage(input: RawInput, options?: ParseOptions): ParseResult<CloudToTpaMessage> {

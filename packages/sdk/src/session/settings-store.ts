@@ -29,6 +29,7 @@ export class SessionSettings {
   #learned: ReadonlyMap<string, AppSetting> = new Map();
   #list: readonly WireSetting[];
   #values: ReadonlyMap<string, unknown>;
+  #system: ReadonlyMap<string, unknown> = new Map();
 
   constructor(declared: readonly AppSetting[] = []) {
     this.#appDeclared = new Map(declared.map((setting) => [setting.key, setting]));
@@ -60,6 +61,34 @@ export class SessionSettings {
   /** Current values by key. */
   values(): ReadonlyMap<string, unknown> {
     return this.#values;
+  }
+
+  /**
+   * A system setting of the user (the later cloud's `augmentosSettings`/`mentraosSettings`, e.g.
+   * `metricSystemEnabled`), or `defaultValue` when the cloud sent none (the spring cloud never does).
+   */
+  getMentraosSetting<T = unknown>(key: string, defaultValue?: T): T | undefined {
+    const value = this.#system.get(key);
+    return (value === undefined ? defaultValue : value) as T | undefined;
+  }
+
+  /** The same as {@link SessionSettings.getMentraosSetting}, under the 1.x name. */
+  getAugmentosSetting<T = unknown>(key: string, defaultValue?: T): T | undefined {
+    return this.getMentraosSetting(key, defaultValue);
+  }
+
+  /** Every system setting the cloud sent. */
+  systemSettings(): ReadonlyMap<string, unknown> {
+    return this.#system;
+  }
+
+  /**
+   * Takes system settings from the cloud (the ack's whole set, or an `augmentos_settings_update`'s
+   * changes, merged); a value that is not a plain object is ignored.
+   */
+  mergeSystem(record: unknown): void {
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) return;
+    this.#system = new Map([...this.#system, ...Object.entries(record)]);
   }
 
   /**

@@ -82,6 +82,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   readonly #registeredTimers = new Set<TimerHandle>();
   #pruneAt = MIN_PRUNE_AT;
   #lastSubscriptions = '';
+  #capabilities: Readonly<Record<string, unknown>> | undefined;
 
   constructor(config: TpaSessionConfig) {
     if (!config.packageName) throw new TypeError('TpaSession needs a packageName');
@@ -120,6 +121,14 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
 
   get userId(): string | undefined {
     return this.#userId;
+  }
+
+  /**
+   * What the user's glasses can do (`hasCamera`, `hasScreen`, `hasMicrophone`, ...), as the later
+   * cloud's ack says (W8); `undefined` when the cloud did not say (the spring cloud never does).
+   */
+  get capabilities(): Readonly<Record<string, unknown>> | undefined {
+    return this.#capabilities;
   }
 
   /** Aborted when the session starts ending; pass it to `fetch` and friends. */
@@ -313,6 +322,8 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   [onConnectionAck](ack: ConnectionAck): void {
     const { problems } = this.settings.replace(this.#readSettings(ack.settings ?? []));
     this.#reportSettingProblems([], problems);
+    this.settings.mergeSystem(ack.mentraosSettings ?? ack.augmentosSettings);
+    if (isPlainRecord(ack.capabilities)) this.#capabilities = Object.freeze({ ...ack.capabilities });
   }
 
   [onConnectionMessage](message: CloudToTpaMessage): void {
@@ -354,6 +365,9 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
         return;
       case CloudToTpaMessageType.CONNECTION_ACK:
         this.logger.debug('duplicate tpa_connection_ack ignored');
+        return;
+      case CloudToTpaMessageType.AUGMENTOS_SETTINGS_UPDATE:
+        this.settings.mergeSystem(message.settings);
         return;
     }
   }
@@ -472,6 +486,10 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     }
     this.logger.info({ sessionId: this.#sessionId, reason: reason.kind }, 'session ended');
   }
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** How many refused settings one error event lists. */

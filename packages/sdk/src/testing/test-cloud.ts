@@ -19,6 +19,8 @@ import {
 export interface TestCloudOptions {
   /** When set, an init with another key is closed with 1008 `Invalid API key`. */
   readonly apiKey?: string;
+  /** Fields added to every ack, as the later cloud adds `augmentosSettings` and `capabilities`. */
+  readonly ackExtras?: Readonly<Record<string, unknown>>;
   /** Settings sent in every ack. */
   readonly settings?: readonly WireSetting[];
   /** Wait this long before acking (a slow cloud). */
@@ -247,7 +249,7 @@ export class TestCloud implements AsyncDisposable {
     }
     const ack = (): void => {
       if (connection.socket.readyState !== connection.socket.OPEN) return;
-      connection.send(buildConnectionAck(init.sessionId, this.#options.settings));
+      connection.send({ ...buildConnectionAck(init.sessionId, this.#options.settings), ...this.#options.ackExtras });
       this.#options.afterAck?.(connection);
     };
     if (this.#options.ack === false) {
