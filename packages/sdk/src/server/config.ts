@@ -36,7 +36,12 @@ export interface TpaServerConfig {
   readonly webhookSecret?: string;
   /** How far a signature's time may be from now. Default 5 minutes. */
   readonly signatureToleranceMs?: number;
-  /** Largest request body. Default 100 KiB. */
+  /**
+   * Signs and checks the cookies of your own routes (`req.signedCookies`). Default: the real SDK's
+   * (`AOS_<packageName>_<first 8 characters of the API key>`), so cookies it signed still verify.
+   */
+  readonly cookieSecret?: string;
+  /** Largest request body (the SDK's routes and the JSON bodies of your own). Default 100 KiB. */
   readonly maxBodyBytes?: number;
   /**
    * Answer a session_request after at most this long even if `onSession` is still running (the

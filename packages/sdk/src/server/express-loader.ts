@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type express from 'express';
+import type cookieParser from 'cookie-parser';
 
 type ExpressModule = typeof express;
 
@@ -13,4 +14,13 @@ let loaded: ExpressModule | undefined;
 export function loadExpress(): ExpressModule {
   loaded ??= createRequire(import.meta.url)('express') as ExpressModule;
   return loaded;
+}
+
+type CookieParser = typeof cookieParser;
+let loadedCookieParser: CookieParser | undefined;
+
+/** cookie-parser, loaded with Express (CommonJS too). */
+export function loadCookieParser(): CookieParser {
+  loadedCookieParser ??= createRequire(import.meta.url)('cookie-parser') as CookieParser;
+  return loadedCookieParser;
 }

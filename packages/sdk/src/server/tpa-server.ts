@@ -33,7 +33,7 @@ import { TpaSession, type SessionEndReason } from '../session/index.js';
 import type { TpaError } from '../errors.js';
 import { SERVER_DEFAULTS, type ServerAddress, type TpaServerConfig } from './config.js';
 import { ServerError } from './errors.js';
-import { loadExpress } from './express-loader.js';
+import { loadCookieParser, loadExpress } from './express-loader.js';
 import { asyncRoute, rawBody, sendError, unhandledRequest } from './http-json.js';
 import { SessionRegistry, type RegisteredSession } from './session-registry.js';
 import { failure, outcomeOfStarted, outcomeOfUnstarted, success, type WebhookOutcome } from './webhook-outcomes.js';
@@ -252,6 +252,12 @@ export class TpaServer implements AsyncDisposable {
     }
     app.get(TPA_CONFIG_PATH, asyncRoute((_req, res) => this.#onTpaConfig(res), this.logger));
     if (this.#config.publicDir) app.use(express.static(this.#config.publicDir));
+    // The app's own routes, added after these, get parsed JSON bodies and cookies, as the real
+    // server gave every route (`app.use(express.json())`, sdk/tpa/server/index.ts L107 at 5850d8ae;
+    // cookie-parser from 1.1.5, L115-123 at 28418193: W11). The SDK's own routes above parse their
+    // raw bodies themselves, within `maxBodyBytes`, and never reach these.
+    app.use(express.json({ limit: maxBody }));
+    app.use(loadCookieParser()(this.#config.cookieSecret ?? `AOS_${this.packageName}_${this.#config.apiKey.slice(0, 8)}`));
     return app;
   }
 

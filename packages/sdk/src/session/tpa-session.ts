@@ -1,5 +1,6 @@
 import {
   buildConnectionInit,
+  buildOwnershipRelease,
   buildSubscriptionUpdate,
   CloseCode,
   CloudToTpaMessageType,
@@ -440,6 +441,19 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     await this.#end({ kind: 'connection_lost', message: failure.message, cause: failure, closeCode: loss.code, closeReason: loss.reason });
   }
 
+  /**
+   * When the app itself ends a session (its own `disconnect()`, or a newer session_request
+   * replacing it), tells the later cloud not to restart it: that cloud restarts an app whose
+   * socket closed unless told so (W12; `ownership_release` honoured from 0d673636e, as
+   * `@mentra/sdk` 2.1.29 sends it on a replace). Not on the server's shutdown, whose sessions the
+   * cloud should bring back elsewhere, nor to the spring cloud, which has no such restart.
+   */
+  #releaseOwnership(connection: CloudConnection | undefined, reason: SessionEndReason): void {
+    if (!connection || this.#dialect !== 'later' || !this.#sessionId) return;
+    const why = reason.kind === 'replaced' ? 'switching_clouds' : reason.kind === 'disconnected' ? 'clean_shutdown' : undefined;
+    if (why) connection.send(buildOwnershipRelease(this.packageName, this.#sessionId, why));
+  }
+
   #sendDisplay(message: DisplayEvent): DisplayResult {
     if (this.#isEnding()) return 'ended';
     return this.#state === 'connected' && this.#connection?.send(message) ? 'sent' : 'queued';
@@ -469,8 +483,10 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
    */
   #onEnding(reason: SessionEndReason, closed: Promise<unknown>): void {
     const wasConnected = this.#connections > 0;
+    const live = this.#state === 'connected' ? this.#connection : undefined;
     this.#state = 'closing';
     this.#connection = undefined;
+    this.#releaseOwnership(live, reason);
     this.#ended = closed.then(() => {
       this.#registeredTimers.clear();
       this.events.dispose();

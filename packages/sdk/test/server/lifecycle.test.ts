@@ -78,6 +78,20 @@ describe('routes', () => {
   });
 });
 
+describe('the app\'s own routes (W11)', () => {
+  it('get parsed JSON bodies and cookies, as the real server gave them; a bad JSON body is a 400 JSON answer', async () => {
+    await startServer();
+    server.getExpressApp().post('/echo', (req, res) => res.json({ body: req.body as unknown, cookies: req.cookies as unknown }));
+    const reply = await fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: 'theme=dark' }, body: JSON.stringify({ hello: 'glasses' }) });
+    expect(await reply.json()).toEqual({ body: { hello: 'glasses' }, cookies: { theme: 'dark' } });
+    const bad = await post(`${base}/echo`, '{oops');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ status: 'error' });
+    // The SDK's own routes still read their raw bodies themselves.
+    expect((await post(`${base}/webhook`, sessionRequest('wes', cloud.url))).status).toBe(200);
+  });
+});
+
 describe('session lifecycle', () => {
   it('session_request -> connected session -> 200; stop_request ends it and calls onStop', async () => {
     await startServer();

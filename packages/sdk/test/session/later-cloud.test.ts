@@ -79,3 +79,36 @@ describe('errors of each cloud (W6)', () => {
     expect(cloud.connections).toHaveLength(1);
   });
 });
+
+describe('ownership_release (W12)', () => {
+  const releases = (connection: { messages: ReadonlyArray<{ type: string }> }): unknown[] =>
+    connection.messages.filter((message) => message.type === 'ownership_release').map((message) => (message as unknown as { reason: string }).reason);
+
+  it('later: the app ending a session itself tells the cloud not to restart it, before the close', async () => {
+    cloud = await TestCloud.start({ path: APP_WEBSOCKET_PATH });
+    const session = sessionFor(cloud);
+    await session.connect(SESSION_ID);
+    const app = await cloud.waitForConnection();
+    await session.disconnect();
+    await app.waitForClose();
+    expect(releases(app)).toEqual(['clean_shutdown']);
+  });
+
+  it('later: a server shutdown releases nothing (the cloud should bring the session back), nor does spring ever', async () => {
+    cloud = await TestCloud.start({ path: APP_WEBSOCKET_PATH });
+    const session = sessionFor(cloud);
+    await session.connect(SESSION_ID);
+    const app = await cloud.waitForConnection();
+    await session.disconnect({ kind: 'server_shutdown', message: 'stopping' });
+    await app.waitForClose();
+    expect(releases(app)).toEqual([]);
+    await cloud.close();
+    cloud = await TestCloud.start();
+    const spring = sessionFor(cloud);
+    await spring.connect(SESSION_ID);
+    const springApp = await cloud.waitForConnection();
+    await spring.disconnect();
+    await springApp.waitForClose();
+    expect(releases(springApp)).toEqual([]);
+  });
+});
