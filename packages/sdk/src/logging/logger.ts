@@ -31,9 +31,66 @@ const noop: LogFn = () => undefined;
 /** A logger that drops everything: the default everywhere in the SDK. */
 export const silentLogger: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, child: () => silentLogger };
 
+const SAFE = Symbol('tpa.safeLogger');
+type SafeLogger = Logger & { readonly [SAFE]: true };
+
+/**
+ * `logger`, made unable to throw into the SDK: a log call (or `child`) that throws is dropped. A
+ * logger can throw for reasons of its own (pino, once its destination was ended, throws
+ * `SonicBoom destroyed` on every call); the SDK's work must go on regardless. The first failure is
+ * reported once, as a process warning (`TPA_LOGGER_FAILED`), since the logger itself cannot say it.
+ * Wrapping is done once: a logger that is already safe is returned as it is.
+ */
+export function safeLogger(logger: Logger): Logger {
+  if (logger === silentLogger || (logger as Partial<SafeLogger>)[SAFE]) return logger;
+  return makeSafe(logger, { reported: false });
+}
+
+function makeSafe(logger: Logger, failures: { reported: boolean }): Logger {
+  const report = (error: unknown): void => {
+    if (failures.reported) return;
+    failures.reported = true;
+    try {
+      const detail = error instanceof Error ? error.message : String(error);
+      process.emitWarning(`the logger given to the TPA SDK threw (${detail}); its lines are dropped from now on while it throws`, { code: 'TPA_LOGGER_FAILED' });
+    } catch {
+      // Nothing left to tell it with.
+    }
+  };
+  const guard =
+    (level: LogLevel): LogFn =>
+    (...args: unknown[]) => {
+      try {
+        (logger[level] as (...inner: unknown[]) => void).apply(logger, args);
+      } catch (error) {
+        report(error);
+      }
+    };
+  const safe: SafeLogger = {
+    [SAFE]: true,
+    trace: guard('trace'),
+    debug: guard('debug'),
+    info: guard('info'),
+    warn: guard('warn'),
+    error: guard('error'),
+    child: (bindings) => {
+      try {
+        return makeSafe(childLogger(logger, bindings), failures);
+      } catch (error) {
+        report(error);
+        return makeSafe(mergingChild(logger, bindings), failures);
+      }
+    },
+  };
+  return safe;
+}
+
 /** `logger.child(bindings)` when the logger has it, else a wrapper that merges `bindings` into each line. */
 export function childLogger(logger: Logger, bindings: Record<string, unknown>): Logger {
-  if (logger.child) return logger.child(bindings);
+  return logger.child ? logger.child(bindings) : mergingChild(logger, bindings);
+}
+
+function mergingChild(logger: Logger, bindings: Record<string, unknown>): Logger {
   const wrap =
     (log: LogFn): LogFn =>
     (first: unknown, ...rest: unknown[]) => {
@@ -46,7 +103,7 @@ export function childLogger(logger: Logger, bindings: Record<string, unknown>): 
     info: wrap(logger.info),
     warn: wrap(logger.warn),
     error: wrap(logger.error),
-    child: (more) => childLogger(logger, { ...bindings, ...more }),
+    child: (more) => mergingChild(logger, { ...bindings, ...more }),
   };
 }
 

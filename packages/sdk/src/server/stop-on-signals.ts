@@ -1,5 +1,5 @@
 import type { Logger } from '../logging/index.js';
-import { silentLogger } from '../logging/index.js';
+import { safeLogger, silentLogger } from '../logging/index.js';
 import { toDisposable, type Disposer } from '../resources/index.js';
 
 export interface Stoppable {
@@ -30,7 +30,7 @@ export interface StopOnSignalsOptions {
  */
 export function stopOnSignals(server: Stoppable, options: StopOnSignalsOptions = {}): Disposer {
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
-  const logger = options.logger ?? silentLogger;
+  const logger = safeLogger(options.logger ?? silentLogger);
   const onSignal = (signal: NodeJS.Signals): void => {
     remove();
     logger.info({ signal }, 'stopping on signal');

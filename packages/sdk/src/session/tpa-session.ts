@@ -21,7 +21,7 @@ import {
   type DisplayEvent,
 } from '../protocol/index.js';
 import type { TpaError } from '../errors.js';
-import { childLogger, silentLogger, type Logger } from '../logging/index.js';
+import { childLogger, safeLogger, silentLogger, type Logger } from '../logging/index.js';
 import { Scope, type Disposer, type Resource, type ScopeCloseReason, type TimerHandle } from '../resources/index.js';
 import { EventManager } from '../events/index.js';
 import { LayoutManager, replayDisplays, type DisplayResult } from '../layouts/index.js';
@@ -93,7 +93,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     this.#userId = config.userId;
     this.#dialect = dialectOfUrl(config.augmentOSWebsocketUrl ?? DEFAULT_CLOUD_WEBSOCKET_URL);
     this.#reconnect = config.reconnect === false ? false : config.reconnect ? { ...DEFAULT_RECONNECT, ...config.reconnect } : DEFAULT_RECONNECT;
-    this.logger = childLogger(config.logger ?? silentLogger, { packageName: config.packageName });
+    this.logger = childLogger(safeLogger(config.logger ?? silentLogger), { packageName: config.packageName });
     this.settings = new SessionSettings(config.declaredSettings);
     this.events = new EventManager({ logger: this.logger, onSubscriptionsChanged: (streams) => this.#syncSubscriptions(streams) });
     this.layouts = new LayoutManager({
