@@ -27,7 +27,7 @@ import {
   decodeJson,
   parseWithSchema,
 } from '../protocol/index.js';
-import { childLogger, silentLogger, type Logger } from '../logging/index.js';
+import { childLogger, safeLogger, silentLogger, type Logger } from '../logging/index.js';
 import { Scope } from '../resources/index.js';
 import { TpaSession, type SessionEndReason } from '../session/index.js';
 import type { TpaError } from '../errors.js';
@@ -111,7 +111,7 @@ export class TpaServer implements AsyncDisposable {
     if (!config.apiKey) throw new TypeError('TpaServer needs an apiKey');
     this.#config = config;
     this.packageName = config.packageName;
-    this.logger = childLogger(config.logger ?? silentLogger, { packageName: config.packageName });
+    this.logger = childLogger(safeLogger(config.logger ?? silentLogger), { packageName: config.packageName });
     this.#cloudUrl = config.augmentOSWebsocketUrl ?? DEFAULT_CLOUD_WEBSOCKET_URL;
     this.#trusted = new TrustedSocketUrls(this.#cloudUrl, config.trustedWebsocketUrls, config.trustRealCloud ?? true);
     this.#tpaConfig = config.tpaConfig ? TpaConfigSchema.parse(config.tpaConfig) : undefined;
