@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import type { CloudDialect } from '@tpa/sdk/protocol';
 import { InvalidRequestError } from './errors.js';
 import type { AppRegistration } from './apps/app-registry.js';
+import { DEFAULT_DIALECT, DIALECT_NAMES, isDialectName } from './dialects/index.js';
 
 /** The CLI's default port (the one MentraOS' local cloud used). */
 export const DEFAULT_CLI_PORT = 8002;
@@ -8,6 +10,7 @@ export const DEFAULT_CLI_PORT = 8002;
 export interface CliArgs {
   readonly port: number;
   readonly host: string;
+  readonly dialect: CloudDialect;
   readonly configPath: string | undefined;
   readonly apps: AppRegistration[];
   readonly secret: string | undefined;
@@ -23,6 +26,8 @@ A local AugmentOS cloud: run and test TPAs with no glasses, no account and no in
 Options:
   --port <n>        port to listen on (default ${DEFAULT_CLI_PORT}; 0 lets the OS choose)
   --host <address>  address to listen on (default 127.0.0.1)
+  --dialect <name>  the real cloud to imitate: ${DIALECT_NAMES.join(' or ')} (default ${DEFAULT_DIALECT})
+                    later: /app-ws, as @mentra/sdk 2.x meets it; spring: /tpa-ws, as in spring 2025
   --config <file>   apps file: {"apps":[{"packageName","name","webhookUrl","apiKey"}], "webhookSecret"?}
   --app <spec>      register an app: name=Notify,package=com.augmentos.notify,webhook=http://localhost:7010/webhook,key=SECRET
                     (repeatable)
@@ -82,6 +87,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
+        dialect: { type: 'string' },
         config: { type: 'string' },
         app: { type: 'string', multiple: true },
         secret: { type: 'string' },
@@ -97,9 +103,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   const port = values.port === undefined ? DEFAULT_CLI_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidRequestError(`--port "${values.port}" is not a port number`);
+  const dialect = values.dialect ?? DEFAULT_DIALECT;
+  if (!isDialectName(dialect)) throw new InvalidRequestError(`--dialect "${dialect}" is not one of ${DIALECT_NAMES.join(', ')}`);
   return {
     port,
     host: values.host ?? '127.0.0.1',
+    dialect,
     configPath: values.config,
     apps: (values.app ?? []).map(parseAppSpec),
     secret: values.secret,

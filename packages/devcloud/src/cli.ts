@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const cloud = await createDevCloud({
     port: args.port,
     host: args.host,
+    dialect: args.dialect,
     apps: [...file.apps, ...args.apps],
     ...(secret ? { webhookSecret: secret } : {}),
     terminal: !args.quiet,
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
 }
 
 function printBanner(cloud: DevCloud): void {
-  console.log(`dev cloud on ${cloud.url}`);
+  const { dialect, description } = cloud.describe();
+  console.log(`dev cloud on ${cloud.url}, imitating ${description} (--dialect ${dialect})`);
   console.log(`  emulator:   ${cloud.url}/`);
   console.log(`  app socket: ${cloud.websocketUrl}`);
   const apps = cloud.listApps();

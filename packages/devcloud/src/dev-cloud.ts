@@ -4,14 +4,12 @@ import type { AddressInfo } from 'node:net';
 import {
   CloseCode,
   StreamType,
-  TPA_WEBSOCKET_PATH,
   WILDCARD_STREAMS,
   buildDataStream,
-  buildSettingsUpdate,
   isValidSubscription,
-  makeSessionId,
   parseStreamData,
   type AppSetting,
+  type CloudDialect,
 } from '@tpa/sdk/protocol';
 import { AppRegistrationSchema, AppRegistry, type AppInfo, type AppRegistration } from './apps/app-registry.js';
 import { SettingsStore } from './apps/settings-store.js';
@@ -40,6 +38,14 @@ export interface Delivery {
   readonly streamType: string;
 }
 
+/** Which cloud a dev cloud imitates, as `GET /api/cloud` shows it. */
+export interface CloudInfo {
+  readonly dialect: CloudDialect;
+  /** For people: which real cloud, at which commits. */
+  readonly description: string;
+  readonly websocketUrl: string;
+}
+
 export interface WaitOptions {
   /** Default 5 s. */
   readonly timeoutMs?: number;
@@ -53,15 +59,18 @@ function urlHost(host: string): string {
 }
 
 /**
- * A running local cloud: the `/tpa-ws` socket endpoint for apps, the HTTP control API, the live
- * event stream, the emulator page and, optionally, the terminal view. Made by
- * {@link createDevCloud}; {@link close} (or `await using`) stops everything it started.
+ * A running local cloud that imitates one real cloud (its {@link dialect}): the app socket
+ * endpoint, the HTTP control API, the live event stream, the emulator page and, optionally, the
+ * terminal view. Made by {@link createDevCloud}; {@link close} (or `await using`) stops
+ * everything it started.
  */
 export class DevCloud implements AsyncDisposable {
   /** `http://host:port`: the control API and the emulator page. */
   readonly url: string;
-  /** `ws://host:port/tpa-ws`: what session requests name. */
+  /** `ws://host:port/app-ws` (later) or `ws://host:port/tpa-ws` (spring): what session requests name. */
   readonly websocketUrl: string;
+  /** The real cloud it imitates. */
+  readonly dialect: CloudDialect;
   readonly port: number;
   private readonly apps = new AppRegistry();
   private readonly settings = new SettingsStore();
@@ -86,7 +95,8 @@ export class DevCloud implements AsyncDisposable {
     setMaxListeners(0, this.lifetime.signal);
     const host = urlHost(options.host);
     this.url = `http://${host}:${port}`;
-    this.websocketUrl = `ws://${host}:${port}${TPA_WEBSOCKET_PATH}`;
+    this.dialect = options.dialect.name;
+    this.websocketUrl = `ws://${host}:${port}${options.dialect.socketPath}`;
     const { logger } = options;
     const onListenerError = (error: unknown): void => logger.error({ err: error }, 'a dev cloud listener failed');
     this.table = new SessionTable(() => this.sessionsChanged.emit(this.table.list(), onListenerError));
@@ -100,6 +110,8 @@ export class DevCloud implements AsyncDisposable {
       settings: this.settings,
       table: this.table,
       display: this.display,
+      dialect: options.dialect,
+      restartGraceMs: options.restartGraceMs,
       webhookPolicy: {
         timeoutMs: options.webhookTimeoutMs,
         retries: 1,
@@ -111,6 +123,7 @@ export class DevCloud implements AsyncDisposable {
       lifetime: this.lifetime.signal,
     });
     this.gateway = new AppGateway({
+      dialect: options.dialect,
       pingIntervalMs: options.pingIntervalMs,
       silenceTimeoutMs: options.silenceTimeoutMs,
       initTimeoutMs: options.initTimeoutMs,
@@ -142,7 +155,7 @@ export class DevCloud implements AsyncDisposable {
     const { port } = server.address() as AddressInfo;
     try {
       const cloud = new DevCloud(resolved, server, port);
-      resolved.logger.info({ url: cloud.url, websocketUrl: cloud.websocketUrl }, 'dev cloud listening');
+      resolved.logger.info({ url: cloud.url, websocketUrl: cloud.websocketUrl, dialect: cloud.dialect }, 'dev cloud listening');
       return cloud;
     } catch (error) {
       await new Promise((resolve) => server.close(resolve));
@@ -161,6 +174,11 @@ export class DevCloud implements AsyncDisposable {
     return this.apps.list();
   }
 
+  /** Which cloud this imitates and where its app socket is. */
+  describe(): CloudInfo {
+    return { dialect: this.dialect, description: this.options.dialect.description, websocketUrl: this.websocketUrl };
+  }
+
   /**
    * Starts an app for a user: sends the session_request webhook and resolves once the app's
    * socket was acked. Fails with `UnknownAppError`, `WebhookFailedError` or `AppNeverConnectedError`.
@@ -170,14 +188,29 @@ export class DevCloud implements AsyncDisposable {
     return this.sessions.start(userId, packageName);
   }
 
-  /** Stops a user's app: close 1000 `App stopped by user`, then the stop_request webhook. */
+  /**
+   * Stops a user's app as the user would from the phone. Spring: close 1000 `App stopped by user`,
+   * then the `stop_request` webhook. Later: the webhook first, then `app_stopped` and close 1000
+   * `App stopped`.
+   */
   stopApp(userId: string, packageName: string): Promise<void> {
     return this.sessions.stop(userId, packageName);
   }
 
   /**
+   * Ends a user's whole session (the phone went away for good): every app of the user gets, with
+   * no webhook, close 1001 `User session ended` (spring) or `app_stopped` and close 1000
+   * `User session ended` (later). Fails with `NoSessionError` when the user runs no app.
+   */
+  endUserSession(userId: string): Promise<void> {
+    return this.sessions.endUserSession(userId);
+  }
+
+  /**
    * Sends a phone or glasses event of a user to every app subscribed to it, as the cloud routes
    * it, and says where it went. The data must fit its stream (a notification needs its fields).
+   * A dismissal goes out under the dialect's name (`notification_dismissed` in spring,
+   * `phone_notification_dismissed` in later), whichever name it is sent with.
    */
   sendEvent(userId: string, streamType: string, data: Record<string, unknown>): Delivery[] {
     if (!isValidSubscription(streamType) || WILDCARD_STREAMS.includes(streamType)) {
@@ -188,12 +221,13 @@ export class DevCloud implements AsyncDisposable {
     }
     const parsed = parseStreamData(streamType, data);
     if (!parsed.ok) throw new InvalidRequestError(parsed.error.message);
+    const routed = this.options.dialect.eventStreamName(streamType);
     const subscribers = this.table
       .forUser(userId)
       .filter((session) => session.state === 'active' && session.connection?.isOpen)
       .map((session) => ({ target: session, subscriptions: session.subscriptions }));
     const delivered: Delivery[] = [];
-    for (const { target: session, streamType: label } of routeEvent(subscribers, streamType, data)) {
+    for (const { target: session, streamType: label } of routeEvent(subscribers, routed, data)) {
       if (session.connection?.send(buildDataStream(session.sessionId, label, data))) {
         delivered.push({ packageName: session.packageName, sessionId: session.sessionId, streamType: label });
       }
@@ -224,13 +258,17 @@ export class DevCloud implements AsyncDisposable {
     applyFault(session.connection, checked);
   }
 
-  /** Changes a user's settings of an app, pushes a `settings_update` to its live session, and returns them all. */
+  /**
+   * Changes a user's settings of an app as the phone's settings page does, and returns them all
+   * (declared, each with its value). The app gets every setting as `{key, value}` pairs: a
+   * `settings_update` on its open socket, then a `POST <publicUrl>/settings`
+   * (`{userIdForSettings, settings}`, in the background; signed when a webhook secret is set).
+   */
   updateSettings(userId: string, packageName: string, values: Readonly<Record<string, unknown>>): AppSetting[] {
     const app = this.apps.get(packageName);
-    const settings = this.settings.update(userId, app.packageName, values);
-    const session = this.table.get(makeSessionId(userId, app.packageName));
-    session?.connection?.send(buildSettingsUpdate(session.sessionId, app.packageName, settings));
-    return settings;
+    const pairs = this.settings.update(userId, app.packageName, values);
+    this.sessions.pushSettings(userId, app.packageName, pairs);
+    return this.settings.settingsFor(userId, app.packageName);
   }
 
   /** A user's current settings of an app. */

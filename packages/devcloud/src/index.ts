@@ -2,7 +2,8 @@
  * The dev cloud: a local AugmentOS cloud for running and testing TPAs with no glasses, no
  * account and no internet. See the package README.
  */
-export { createDevCloud, DevCloud, type Delivery, type WaitOptions } from './dev-cloud.js';
+export { createDevCloud, DevCloud, type CloudInfo, type Delivery, type WaitOptions } from './dev-cloud.js';
+export { DEFAULT_DIALECT, DIALECT_NAMES } from './dialects/index.js';
 export type { DevCloudOptions } from './options.js';
 export { AppRegistrationSchema, type AppInfo, type AppRegistration } from './apps/app-registry.js';
 export type { SessionInfo, SessionState } from './sessions/cloud-session.js';

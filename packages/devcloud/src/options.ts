@@ -1,19 +1,22 @@
-import {
-  CLOUD_PING_INTERVAL_MS,
-  CLOUD_SILENCE_TIMEOUT_MS,
-  CLOUD_WEBHOOK_TIMEOUT_MS,
-  DEFAULT_MAX_MESSAGE_BYTES,
-} from '@tpa/sdk/protocol';
+import { CLOUD_WEBHOOK_TIMEOUT_MS, DEFAULT_MAX_MESSAGE_BYTES, type CloudDialect } from '@tpa/sdk/protocol';
 import { silentLogger, type Logger } from '@tpa/sdk/logging';
 import type { AppRegistration } from './apps/app-registry.js';
+import { DEFAULT_DIALECT, DIALECT_NAMES, DIALECTS, isDialectName, type Dialect } from './dialects/index.js';
+import { InvalidRequestError } from './errors.js';
 import type { TerminalWriter } from './display/terminal-view.js';
 import { DEFAULT_HISTORY_LIMIT, DISPLAY_THROTTLE_MS } from './display/user-display.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/json-io.js';
 import { LIVE_PING_INTERVAL_MS } from './http/live-events.js';
 import { WEBHOOK_RETRY_DELAY_MS } from './outbound/webhook-sender.js';
 
-/** How to run a dev cloud. Every field is optional; the defaults are those of the real cloud. */
+/** How to run a dev cloud. Every field is optional; the defaults are those of the real cloud of `dialect`. */
 export interface DevCloudOptions {
+  /**
+   * Which real cloud to imitate: `'later'` (the default: `/app-ws`, what `@mentra/sdk` 2.x meets) or
+   * `'spring'` (the spring 2025 cloud: `/tpa-ws`, `@augmentos/sdk` 1.1.x). The README has a table of
+   * what differs.
+   */
+  readonly dialect?: CloudDialect;
   /** Port to listen on; 0 (the default) lets the OS choose. */
   readonly port?: number;
   /** Address to listen on. Default `127.0.0.1`. */
@@ -22,10 +25,15 @@ export interface DevCloudOptions {
   readonly apps?: readonly AppRegistration[];
   /** When set, webhooks carry an HMAC signature (`x-tpa-signature`, `x-tpa-timestamp`). */
   readonly webhookSecret?: string;
-  /** Protocol ping interval. Default 15 s. */
+  /** Protocol ping interval. Default: the dialect's (spring 15 s, later 10 s). */
   readonly pingIntervalMs?: number;
-  /** An app socket silent this long is terminated. Default 45 s. */
+  /** An app socket silent this long is terminated. Default: the dialect's (spring 45 s, later never). */
   readonly silenceTimeoutMs?: number;
+  /**
+   * How long a dialect that restarts apps (later) waits for a closed app socket to come back
+   * before it restarts the app. Default 5 s. Spring never restarts.
+   */
+  readonly restartGraceMs?: number;
   /** How long a webhook may take before it counts as failed (then one retry). Default 10 s. */
   readonly webhookTimeoutMs?: number;
   /** Pause before the webhook retry. Default 1 s. */
@@ -50,20 +58,36 @@ export interface DevCloudOptions {
   readonly terminalWriter?: TerminalWriter;
 }
 
-export type ResolvedOptions = Required<Omit<DevCloudOptions, 'webhookSecret' | 'apps'>> & {
+type WithDefaults = Omit<DevCloudOptions, 'dialect' | 'webhookSecret' | 'apps' | 'silenceTimeoutMs' | 'restartGraceMs'>;
+
+export type ResolvedOptions = Required<WithDefaults> & {
+  readonly dialect: Dialect;
   readonly webhookSecret: string | undefined;
   readonly apps: readonly AppRegistration[];
+  /** `null`: silent sockets are never terminated. */
+  readonly silenceTimeoutMs: number | null;
+  /** `null`: closed apps are never restarted. */
+  readonly restartGraceMs: number | null;
 };
+
+function dialectOf(name: string | undefined): Dialect {
+  const chosen = name ?? DEFAULT_DIALECT;
+  if (!isDialectName(chosen)) throw new InvalidRequestError(`dialect "${chosen}" is not one of ${DIALECT_NAMES.join(', ')}`);
+  return DIALECTS[chosen];
+}
 
 export function resolveOptions(options: DevCloudOptions): ResolvedOptions {
   const webhookTimeoutMs = options.webhookTimeoutMs ?? CLOUD_WEBHOOK_TIMEOUT_MS;
+  const dialect = dialectOf(options.dialect);
   return {
+    dialect,
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
     apps: options.apps ?? [],
     webhookSecret: options.webhookSecret,
-    pingIntervalMs: options.pingIntervalMs ?? CLOUD_PING_INTERVAL_MS,
-    silenceTimeoutMs: options.silenceTimeoutMs ?? CLOUD_SILENCE_TIMEOUT_MS,
+    pingIntervalMs: options.pingIntervalMs ?? dialect.pingIntervalMs,
+    silenceTimeoutMs: options.silenceTimeoutMs ?? dialect.silenceTimeoutMs,
+    restartGraceMs: dialect.restartGraceMs === null ? null : (options.restartGraceMs ?? dialect.restartGraceMs),
     webhookTimeoutMs,
     webhookRetryDelayMs: options.webhookRetryDelayMs ?? WEBHOOK_RETRY_DELAY_MS,
     initTimeoutMs: options.initTimeoutMs ?? webhookTimeoutMs,

@@ -28,50 +28,77 @@ describe('app sockets', () => {
     expect(socket.isOpen).toBe(true);
   }
 
-  it('refuses the upgrade on any path but /tpa-ws', async () => {
-    const cloud = await use.cloud();
-    const refused = await new Promise<string>((resolve) => {
-      const ws = new WebSocket(cloud.websocketUrl.replace('/tpa-ws', '/glasses-ws'));
+  /** What happens to an upgrade on `path`: `opened`, or the error the client saw. */
+  async function upgradeOutcome(cloud: DevCloud, path: string): Promise<string> {
+    return new Promise<string>((resolve) => {
+      const ws = new WebSocket(`${cloud.websocketUrl.replace(/\/[a-z-]+$/, '')}${path}`);
       ws.on('error', (error) => resolve(error.message));
       ws.on('open', () => {
         ws.close();
         resolve('opened');
       });
     });
-    expect(refused).toMatch(/404/);
+  }
+
+  it('serves apps on /app-ws only in the later dialect, and drops other upgrades without an answer', async () => {
+    const cloud = await use.cloud();
+    expect(cloud.websocketUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/app-ws$/);
+    expect(await upgradeOutcome(cloud, '/app-ws?client=test')).toBe('opened');
+    for (const path of ['/tpa-ws', '/glasses-ws', '/']) expect(await upgradeOutcome(cloud, path)).toMatch(/socket hang up/);
   });
 
-  it('answers bad JSON with a connection_error and keeps the socket', async () => {
-    const { cloud, socket } = await connectedApp();
-    socket.sendRaw('{"type": "subscription_update", ');
-    const error = await socket.waitForMessage('connection_error');
-    expect(error.message).toMatch(/not valid JSON/);
-    await stillServed(cloud, socket);
+  it('serves apps on exactly /tpa-ws in the spring dialect (a query string too is refused)', async () => {
+    const cloud = await use.cloud({ dialect: 'spring' });
+    expect(cloud.websocketUrl).toMatch(/\/tpa-ws$/);
+    expect(await upgradeOutcome(cloud, '/tpa-ws')).toBe('opened');
+    for (const path of ['/app-ws', '/tpa-ws?client=test', '/glasses-ws']) expect(await upgradeOutcome(cloud, path)).toMatch(/socket hang up/);
   });
 
-  it('answers an invalid message with a connection_error that says where', async () => {
-    const { cloud, socket } = await connectedApp();
-    socket.send({ type: 'display_event', packageName: NOTES, view: 'main', layout: { layoutType: 'text_wall' } });
-    const error = await socket.waitForMessage('connection_error');
-    expect(error.message).toMatch(/layout\.text/);
-    await stillServed(cloud, socket);
-  });
+  describe('in the spring dialect, a bad message gets a connection_error and the socket stays open', () => {
+    const spring: DevCloudOptions = { dialect: 'spring' };
 
-  it('answers an oversized frame with a connection_error', async () => {
-    const { cloud, socket } = await connectedApp({ maxMessageBytes: 2048 });
-    socket.display(NOTES, layouts.textWall('x'.repeat(4096)));
-    const error = await socket.waitForMessage('connection_error');
-    expect(error.message).toMatch(/over the limit of 2048 bytes/);
-    await stillServed(cloud, socket);
-  });
+    it('answers bad JSON with the generic "Error processing message"', async () => {
+      const { cloud, socket } = await connectedApp(spring);
+      socket.sendRaw('{"type": "subscription_update", ');
+      const error = await socket.waitForMessage('connection_error');
+      expect(error).toEqual({ type: 'connection_error', message: 'Error processing message', timestamp: expect.any(String) });
+      await stillServed(cloud, socket);
+    });
 
-  it('refuses an update with invalid subscriptions as a whole, naming them', async () => {
-    const { cloud, socket } = await connectedApp();
-    socket.subscribe(NOTES, SESSION, ['phone_notification', 'transcription:english', 'telepathy']);
-    const error = await socket.waitForMessage('connection_error');
-    expect(error.message).toContain('"transcription:english", "telepathy"');
-    expect(cloud.listSessions()[0]?.subscriptions).toEqual([]);
-    await stillServed(cloud, socket);
+    it('answers an invalid message with a connection_error that says where', async () => {
+      const { cloud, socket } = await connectedApp(spring);
+      socket.send({ type: 'display_event', packageName: NOTES, view: 'main', layout: { layoutType: 'text_wall' } });
+      const error = await socket.waitForMessage('connection_error');
+      expect(error.message).toMatch(/layout\.text/);
+      await stillServed(cloud, socket);
+    });
+
+    it('answers an oversized frame with a connection_error', async () => {
+      const { cloud, socket } = await connectedApp({ ...spring, maxMessageBytes: 2048 });
+      socket.display(NOTES, layouts.textWall('x'.repeat(4096)));
+      const error = await socket.waitForMessage('connection_error');
+      expect(error.message).toMatch(/over the limit of 2048 bytes/);
+      await stillServed(cloud, socket);
+    });
+
+    it('refuses an update with invalid subscriptions as a whole, with the generic message, and logs which', async () => {
+      const { logger, lines } = captureLogger();
+      const { cloud, socket } = await connectedApp({ ...spring, logger });
+      socket.subscribe(NOTES, SESSION, ['phone_notification', 'transcription:english', 'telepathy']);
+      const error = await socket.waitForMessage('connection_error');
+      expect(error.message).toBe('Error processing message');
+      expect(cloud.listSessions()[0]?.subscriptions).toEqual([]);
+      expect(lines.map((line) => line.message)).toContainEqual(expect.stringContaining('"transcription:english", "telepathy"'));
+      await stillServed(cloud, socket);
+    });
+
+    it('asks for tpa_connection_init before anything else', async () => {
+      const cloud = await use.cloud(spring);
+      const socket = await use.socket(cloud.websocketUrl);
+      socket.subscribe(NOTES, SESSION, ['phone_notification']);
+      expect((await socket.waitForMessage('connection_error')).message).toMatch(/send tpa_connection_init before subscription_update/);
+      expect(socket.isOpen).toBe(true);
+    });
   });
 
   it('ignores binary frames, unknown types and later-dialect types with a log line, without an error', async () => {
@@ -86,14 +113,6 @@ describe('app sockets', () => {
     expect(messages).toContain('ignored a binary frame from an app');
     expect(lines).toContainEqual(expect.objectContaining({ message: 'ignored an app message of unknown type', fields: expect.objectContaining({ type: 'telepathy_request' }) }));
     expect(lines).toContainEqual(expect.objectContaining({ fields: expect.objectContaining({ type: 'photo_request' }) }));
-  });
-
-  it('asks for tpa_connection_init before anything else', async () => {
-    const cloud = await use.cloud();
-    const socket = await use.socket(cloud.websocketUrl);
-    socket.subscribe(NOTES, SESSION, ['phone_notification']);
-    expect((await socket.waitForMessage('connection_error')).message).toMatch(/send tpa_connection_init before subscription_update/);
-    expect(socket.isOpen).toBe(true);
   });
 
   it('closes a socket that never identifies itself', async () => {

@@ -35,10 +35,23 @@ describe('the display model of one user', () => {
     expect(display.history()).toEqual([{ view: 'main', layout: layouts.textWall('Lunch at 1'), packageName: NOTIFY, at: main?.shownAt }]);
   });
 
-  it('treats -1 or no duration as "until replaced"', () => {
+  it('treats 0 or no duration as "until replaced", as the cloud did (durationMs ? ... : undefined)', () => {
     const { display } = makeDisplay();
-    display.submit({ packageName: NOTIFY, view: 'dashboard', layout: layouts.dashboardCard('9:41', 'Sunny'), durationMs: -1 });
+    display.submit({ packageName: NOTIFY, view: 'dashboard', layout: layouts.dashboardCard('9:41', 'Sunny'), durationMs: 0 });
     expect(display.snapshot().views.dashboard).toMatchObject({ durationMs: null, expiresAt: null });
+    display.submit({ packageName: NOTIFY, view: 'main', layout: layouts.textWall('stays') });
+    expect(display.snapshot().views.main).toMatchObject({ durationMs: null, expiresAt: null });
+  });
+
+  it('expires a -1 duration at once (it is truthy) and never brings it back', async () => {
+    const { display, changes } = makeDisplay({ throttleMs: 0 });
+    display.submit({ packageName: CLOCK, view: 'main', layout: layouts.textWall('the clock') });
+    display.submit({ packageName: NOTIFY, view: 'main', layout: layouts.textWall('gone at once'), durationMs: -1 });
+    await expect.poll(() => mainText(display)).toBe('the clock');
+    expect(changes.map((change) => change.state && layoutText(change.state.layout))).toEqual(['the clock', 'gone at once', 'the clock']);
+    display.submit({ packageName: CLOCK, view: 'main', layout: layouts.textWall('short'), durationMs: 50 });
+    await sleep(150);
+    expect(mainText(display)).not.toBe('gone at once');
   });
 
   it('throttles main to one update per app per interval and keeps only the newest pending one', async () => {

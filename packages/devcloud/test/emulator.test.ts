@@ -214,9 +214,10 @@ describe('the glasses emulator page', () => {
     ),
   );
 
-  it('follows the default user and the live feed', async () => {
+  it('follows the default user and the live feed, and says which cloud it imitates', async () => {
     expect(await page.getByTestId('user-input').inputValue()).toBe('demo@example.com');
     await expect.poll(() => page.getByTestId('live-state').getAttribute('data-state'), SEEN).toBe('live');
+    await expect.poll(() => readableText(page, 'dialect'), SEEN).toBe('later cloud · /app-ws');
   });
 
   it('starts the app from the page and shows a phone notification on the main view', async () => {

@@ -19,7 +19,7 @@ const CONFIG: TpaConfig = {
 describe('starting an app', () => {
   const use = useFixtures();
 
-  it('sends a session_request naming the socket under both names, acks the app with its default settings and reports it active', async () => {
+  it('sends a session_request naming the socket as augmentOSWebsocketUrl only, acks the app with its declared settings and reports it active', async () => {
     const tpa = await use.tpa({ packageName: NOTES, apiKey: NOTES_KEY, subscriptions: ['phone_notification'], tpaConfig: CONFIG });
     const cloud = await use.cloud({ apps: [tpa.registration] });
 
@@ -28,19 +28,20 @@ describe('starting an app', () => {
     expect(session).toMatchObject({ sessionId: SESSION, userId: ALICE, packageName: NOTES, state: 'active' });
     expect(session.connectedAt).not.toBeNull();
     const [webhook] = await tpa.waitForWebhook('session_request');
-    expect(webhook?.request).toMatchObject({
+    expect(JSON.parse(webhook?.rawBody ?? '{}')).toEqual({
       type: 'session_request',
       sessionId: SESSION,
       userId: ALICE,
+      timestamp: expect.any(String),
       augmentOSWebsocketUrl: cloud.websocketUrl,
-      mentraOSWebsocketUrl: cloud.websocketUrl,
     });
     expect(webhook?.headers[SIGNATURE_HEADER]).toBeUndefined();
     const ack = await tpa.latestSocket().waitForMessage('tpa_connection_ack');
     expect(ack.sessionId).toBe(SESSION);
+    // The later cloud acks with the declared shape, without values, until the user saves settings.
     expect(ack.settings).toEqual([
-      { type: 'toggle', key: 'compact', label: 'Compact', defaultValue: true, value: true },
-      expect.objectContaining({ key: 'size', value: 's' }),
+      { type: 'toggle', key: 'compact', label: 'Compact', defaultValue: true },
+      { type: 'select', key: 'size', label: 'Size', options: [{ label: 'Small', value: 's' }, { label: 'Large', value: 'l' }], defaultValue: 's' },
     ]);
     const subscribed = await cloud.waitForSession((s) => s.subscriptions.includes('phone_notification'));
     expect(subscribed.sessionId).toBe(SESSION);
@@ -117,20 +118,21 @@ describe('starting an app', () => {
     await expect(starting).resolves.toMatchObject({ state: 'active' });
   });
 
-  it('closes a socket that names no running session with 1008', async () => {
+  it('refuses a socket that names no running session: SESSION_NOT_FOUND, then 1008', async () => {
     const cloud = await use.cloud({ apps: [{ packageName: NOTES, webhookUrl: 'http://127.0.0.1:9/webhook', apiKey: NOTES_KEY }] });
     const socket = await use.socket(cloud.websocketUrl);
     socket.init(NOTES, SESSION, NOTES_KEY);
-    expect(await socket.closed).toEqual({ code: 1008, reason: 'No active session' });
+    expect(await socket.closed).toEqual({ code: 1008, reason: 'Session not found' });
+    expect(socket.messages).toEqual([{ type: 'tpa_connection_error', code: 'SESSION_NOT_FOUND', message: 'Session not found', timestamp: expect.any(String) }]);
   });
 });
 
 describe('stopping and restarting an app', () => {
   const use = useFixtures();
 
-  it('closes the socket with 1000 "App stopped by user", then sends a stop_request, and forgets the session and its display', async () => {
+  it('spring: closes the socket with 1000 "App stopped by user", then sends a stop_request, and forgets the session and its display', async () => {
     const tpa = await use.tpa({ packageName: NOTES, apiKey: NOTES_KEY });
-    const cloud = await use.cloud({ apps: [tpa.registration] });
+    const cloud = await use.cloud({ apps: [tpa.registration], dialect: 'spring' });
     await cloud.startApp(ALICE, NOTES);
     const socket = tpa.latestSocket();
     socket.display(NOTES, layouts.textWall('hello'));

@@ -146,7 +146,9 @@ export class UserDisplay {
 
   private show(view: ShownView, request: DisplayRequest): void {
     const now = this.now();
-    const durationMs = request.durationMs !== undefined && request.durationMs > 0 ? request.durationMs : null;
+    // `expiresAt = durationMs ? now + durationMs : undefined` (DisplayManager6.1.ts L324 at 75f9793f; c1f57fc3 L822):
+    // 0 or none never expires, and -1 is truthy, so it expires at once and is never restored.
+    const durationMs = request.durationMs ? request.durationMs : null;
     const expiresAtMs = durationMs === null ? null : now + durationMs;
     const entry: ShownEntry = {
       state: {

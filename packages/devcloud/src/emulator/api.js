@@ -40,6 +40,7 @@ async function call(action, method, path, body) {
 }
 
 export const api = {
+  cloud: () => call('Reading which cloud runs', 'GET', '/api/cloud'),
   listApps: () => call('Listing apps', 'GET', '/api/apps'),
   listSessions: () => call('Listing sessions', 'GET', '/api/sessions'),
   display: (userId) => call('Reading the display', 'GET', `/api/users/${segment(userId)}/display`),

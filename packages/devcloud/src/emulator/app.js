@@ -119,6 +119,13 @@ async function startOrStop(app, action) {
 }
 
 // Snapshots, loaded at start, on every (re)connection of the live feed and on a user switch.
+async function refreshCloud() {
+  const { dialect, description, websocketUrl } = await api.cloud();
+  const badge = byTestId('dialect');
+  badge.dataset.dialect = dialect;
+  badge.title = `Imitating ${description}; apps connect to ${websocketUrl}`;
+  badge.replaceChildren(`${dialect} cloud · `, h('code', {}, new URL(websocketUrl).pathname));
+}
 async function refreshApps() {
   state.apps = (await api.listApps()).apps;
   renderApps();
@@ -135,7 +142,7 @@ async function refreshDisplay() {
   }
 }
 function refreshAll() {
-  return Promise.all([refreshApps(), refreshSessions(), refreshDisplay()]).catch(showError);
+  return Promise.all([refreshCloud(), refreshApps(), refreshSessions(), refreshDisplay()]).catch(showError);
 }
 
 function switchUser(userId) {

@@ -37,6 +37,7 @@ export function createControlApi({ cloud, live, maxBodyBytes = DEFAULT_MAX_BODY_
   const emulator = emulatorDirectory();
   const router = new Router();
 
+  router.add('GET', '/api/cloud', ({ res }) => sendJson(res, 200, cloud.describe()));
   router.add('GET', '/api/apps', ({ res }) => sendJson(res, 200, { apps: cloud.listApps() }));
   router.add('POST', '/api/apps', async (context) => {
     const registration = parseBody(AppRegistrationSchema, await body(context), 'app registration');
@@ -49,6 +50,11 @@ export function createControlApi({ cloud, live, maxBodyBytes = DEFAULT_MAX_BODY_
   });
   router.add('POST', '/api/users/:userId/apps/:packageName/stop', async (context) => {
     await cloud.stopApp(param(context, 'userId'), param(context, 'packageName'));
+    sendJson(context.res, 200, { status: 'success' });
+  });
+
+  router.add('POST', '/api/users/:userId/session/end', async (context) => {
+    await cloud.endUserSession(param(context, 'userId'));
     sendJson(context.res, 200, { status: 'success' });
   });
 

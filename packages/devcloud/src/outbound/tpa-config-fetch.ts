@@ -1,11 +1,7 @@
 import { TPA_CONFIG_PATH, TpaConfigSchema, decodeJson, parseWithSchema, type TpaConfig } from '@tpa/sdk/protocol';
 import type { Logger } from '@tpa/sdk/logging';
+import { appRouteUrl } from './app-routes.js';
 import { sendJsonRequest } from './json-request.js';
-
-/** Where an app serves its `tpa_config.json`: beside its webhook (`<publicUrl>/tpa_config.json`). */
-export function tpaConfigUrl(webhookUrl: string): string {
-  return new URL(TPA_CONFIG_PATH.slice(1), webhookUrl).toString();
-}
 
 /**
  * Fetches an app's `tpa_config.json`. An app need not serve one: any failure (no route, bad
@@ -15,7 +11,7 @@ export async function fetchTpaConfig(
   webhookUrl: string,
   options: { readonly timeoutMs: number; readonly signal?: AbortSignal; readonly logger: Logger },
 ): Promise<TpaConfig | undefined> {
-  const url = tpaConfigUrl(webhookUrl);
+  const url = appRouteUrl(webhookUrl, TPA_CONFIG_PATH);
   try {
     const answer = await sendJsonRequest({ method: 'GET', url, timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
     if (answer.status !== 200) {

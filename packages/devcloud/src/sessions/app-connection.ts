@@ -1,5 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
-import { CloseCode, CloseReason } from '@tpa/sdk/protocol';
+import { CloseCode, CloseReason, type OwnershipRelease } from '@tpa/sdk/protocol';
 import type { Logger } from '@tpa/sdk/logging';
 import { Heartbeat } from './heartbeat.js';
 import type { CloudSession } from './cloud-session.js';
@@ -9,7 +9,8 @@ const CLOSE_GRACE_MS = 1000;
 
 export interface AppConnectionOptions {
   readonly pingIntervalMs: number;
-  readonly silenceTimeoutMs: number;
+  /** `null`: a silent socket is never terminated. */
+  readonly silenceTimeoutMs: number | null;
   /** A socket that sends no valid `tpa_connection_init` within this time is closed (1008). */
   readonly initTimeoutMs: number;
   readonly logger: Logger;
@@ -29,6 +30,8 @@ export class AppConnection {
   readonly socket: WebSocket;
   /** The session this socket serves, set once its `tpa_connection_init` was accepted. */
   session: CloudSession | undefined;
+  /** Set when the app sent `ownership_release` on this socket: its close is then no crash to recover from. */
+  ownershipRelease: OwnershipRelease | undefined;
   private readonly heartbeat: Heartbeat;
   private readonly closed: Promise<void>;
   private initTimer: NodeJS.Timeout | undefined;

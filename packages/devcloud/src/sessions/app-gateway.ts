@@ -2,16 +2,18 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData } from 'ws';
 import {
-  TPA_WEBSOCKET_PATH,
+  OwnershipReleaseSchema,
   TpaToCloudMessageType,
-  buildConnectionError,
   isLaterDialectTpaMessage,
   parseTpaToCloudMessage,
   type ConnectionInit,
   type DisplayEvent,
+  type OwnershipRelease,
+  type ProtocolErrorCode,
   type SubscriptionUpdate,
 } from '@tpa/sdk/protocol';
 import type { Logger } from '@tpa/sdk/logging';
+import type { Dialect } from '../dialects/index.js';
 import { AppConnection } from './app-connection.js';
 
 /** What the cloud does with the valid messages of app sockets. */
@@ -20,14 +22,18 @@ export interface AppMessageHandlers {
   onInit(connection: AppConnection, init: ConnectionInit): void;
   onSubscriptionUpdate(connection: AppConnection, update: SubscriptionUpdate): void;
   onDisplayEvent(connection: AppConnection, event: DisplayEvent): void;
+  /** The app lets go of its session on purpose (later dialect). */
+  onOwnershipRelease(connection: AppConnection, release: OwnershipRelease): void;
   onClose(connection: AppConnection, code: number, reason: string): void;
 }
 
 export interface AppGatewayOptions {
+  /** Its socket path and how it answers a bad frame. */
+  readonly dialect: Dialect;
   readonly pingIntervalMs: number;
-  readonly silenceTimeoutMs: number;
+  readonly silenceTimeoutMs: number | null;
   readonly initTimeoutMs: number;
-  /** Text frames larger than this get a `connection_error`; the socket stays open. */
+  /** Text frames larger than this are refused as invalid, in the dialect's way. */
   readonly maxMessageBytes: number;
   readonly logger: Logger;
   readonly handlers: AppMessageHandlers;
@@ -36,10 +42,13 @@ export interface AppGatewayOptions {
 /** Frames this much over the message limit are refused by `ws` itself (close 1009): a hard ceiling. */
 const HARD_FRAME_LIMIT_FACTOR = 16;
 
+/** Parse failures that mean the real cloud's `JSON.parse` would have thrown. */
+const UNPARSEABLE: readonly ProtocolErrorCode[] = ['INVALID_JSON', 'INVALID_UTF8'];
+
 /**
- * The `/tpa-ws` endpoint: accepts app sockets on that exact path only, turns their frames into
- * protocol messages and answers bad ones with a `connection_error`, never dropping the socket
- * for it. Binary frames, unknown types and later-dialect types are ignored with a log line.
+ * The app socket endpoint: accepts app sockets on the dialect's path only, turns their frames
+ * into protocol messages and answers bad ones as the dialect does. Binary frames, unknown types
+ * and later-dialect types it does not serve are ignored with a log line.
  */
 export class AppGateway {
   private readonly server: WebSocketServer;
@@ -56,12 +65,20 @@ export class AppGateway {
     });
   }
 
-  /** Handles an HTTP upgrade: the socket path or a plain 404. */
+  /**
+   * Handles an HTTP upgrade on the dialect's socket path. Any other path is destroyed without an
+   * answer, as both real clouds did; a closing cloud answers 503.
+   */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = new URL(request.url ?? '/', 'http://devcloud').pathname;
-    if (this.closing || path !== TPA_WEBSOCKET_PATH) {
-      const status = this.closing ? '503 Service Unavailable' : '404 Not Found';
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const { dialect, logger } = this.options;
+    const requestUrl = request.url ?? '/';
+    if (this.closing) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (!dialect.acceptsSocketUrl(requestUrl)) {
+      logger.warn({ requestUrl, dialect: dialect.name }, `refused a socket on ${requestUrl}: the ${dialect.name} cloud serves apps on ${dialect.socketPath} only`);
+      socket.destroy();
       return;
     }
     this.server.handleUpgrade(request, socket, head, (ws) => {
@@ -89,7 +106,7 @@ export class AppGateway {
   }
 
   private onMessage(connection: AppConnection, data: RawData, isBinary: boolean): void {
-    const logger = this.options.logger;
+    const { logger, dialect } = this.options;
     if (isBinary) {
       logger.debug({ connection: connection.id }, 'ignored a binary frame from an app');
       return;
@@ -101,24 +118,27 @@ export class AppGateway {
         return;
       }
       logger.warn({ connection: connection.id, problem: parsed.error.message }, 'bad frame from an app');
-      connection.send(buildConnectionError(parsed.error.message));
+      const kind = UNPARSEABLE.includes(parsed.error.code) ? 'unparseable' : 'invalid';
+      dialect.reportProblem(connection, { kind, detail: parsed.error.message });
       return;
     }
     const message = parsed.value;
     if (isLaterDialectTpaMessage(message)) {
-      logger.info({ connection: connection.id, type: message.type }, 'ignored a later-dialect app message that this cloud does not serve');
+      const release = OwnershipReleaseSchema.safeParse(message);
+      if (release.success && connection.session) this.options.handlers.onOwnershipRelease(connection, release.data);
+      else logger.info({ connection: connection.id, type: message.type }, 'ignored a later-dialect app message that this cloud does not serve');
       return;
     }
     if (message.type === TpaToCloudMessageType.CONNECTION_INIT) {
       if (connection.session) {
-        connection.send(buildConnectionError(`this socket already serves session ${connection.session.sessionId}`));
+        dialect.reportProblem(connection, { kind: 'invalid', detail: `this socket already serves session ${connection.session.sessionId}` });
         return;
       }
       this.options.handlers.onInit(connection, message);
       return;
     }
     if (!connection.session) {
-      connection.send(buildConnectionError(`send ${TpaToCloudMessageType.CONNECTION_INIT} before ${message.type}`));
+      dialect.reportProblem(connection, { kind: 'not-initialised', messageType: message.type });
       return;
     }
     if (message.type === TpaToCloudMessageType.SUBSCRIPTION_UPDATE) this.options.handlers.onSubscriptionUpdate(connection, message);

@@ -31,6 +31,8 @@ export class CloudSession {
   connectedAt: Date | null = null;
   /** Cancels the session's pending webhooks and waits when it ends. */
   private readonly lifetime = new AbortController();
+  /** Runs when the app has not reconnected in time after its socket closed (a dialect that restarts apps). */
+  private reconnectDeadline: NodeJS.Timeout | undefined;
   /** Settles once: resolved by the first ack, rejected if the session ends before it. */
   readonly started: Promise<void>;
   private resolveStarted: () => void = () => undefined;
@@ -62,11 +64,27 @@ export class CloudSession {
     this.resolveStarted();
   }
 
-  /** The session is over: pending webhooks are cancelled and a start still waiting fails with `why`. */
+  /** The session is over: pending webhooks and the reconnect deadline are cancelled and a start still waiting fails with `why`. */
   markEnded(why: string): void {
     if (this.ended) return;
+    this.cancelReconnectDeadline();
     this.rejectStarted(new StartCancelledError(this.sessionId, why));
     this.lifetime.abort();
+  }
+
+  /** Calls `onMissed` unless the app reconnects ({@link cancelReconnectDeadline}) or the session ends within `ms`. */
+  setReconnectDeadline(ms: number, onMissed: () => void): void {
+    this.cancelReconnectDeadline();
+    if (this.ended) return;
+    this.reconnectDeadline = setTimeout(() => {
+      this.reconnectDeadline = undefined;
+      onMissed();
+    }, ms);
+  }
+
+  cancelReconnectDeadline(): void {
+    clearTimeout(this.reconnectDeadline);
+    this.reconnectDeadline = undefined;
   }
 
   info(): SessionInfo {

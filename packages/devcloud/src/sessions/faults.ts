@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import type { AppConnection } from './app-connection.js';
-
-/** Close codes that an endpoint may put in a close frame (1005 and 1006 are only ever observed). */
-function isSendableCloseCode(code: number): boolean {
-  return (code >= 1000 && code <= 1014 && ![1004, 1005, 1006].includes(code)) || (code >= 3000 && code <= 4999);
-}
+import { fitsCloseFrame, isSendableCloseCode, MAX_CLOSE_REASON_BYTES } from './close-frame.js';
 
 /** The frame a `malformed` fault sends when none is given: a message cut off in the middle. */
 export const DEFAULT_MALFORMED_FRAME = '{"type":"data_stream","sessionId":';
@@ -23,7 +19,7 @@ export const FaultSchema = z.discriminatedUnion('kind', [
     code: z.number().int().refine(isSendableCloseCode, { message: 'not a close code that can be sent (1000-1014 but 1004-1006, or 3000-4999)' }),
     reason: z
       .string()
-      .refine((text) => Buffer.byteLength(text) <= 123, { message: 'a close reason is at most 123 bytes' })
+      .refine(fitsCloseFrame, { message: `a close reason is at most ${MAX_CLOSE_REASON_BYTES} bytes` })
       .optional(),
   }),
 ]);

@@ -3,15 +3,16 @@ import type { WebSocket } from 'ws';
 export interface HeartbeatOptions {
   /** How often to send a protocol ping. */
   readonly pingIntervalMs: number;
-  /** How long a socket may show no activity (no frame, no pong, no ping) before it is terminated. */
-  readonly silenceTimeoutMs: number;
+  /** How long a socket may show no activity (no frame, no pong, no ping) before it is terminated; `null`: forever. */
+  readonly silenceTimeoutMs: number | null;
   /** Called just before a silent socket is terminated. */
   readonly onSilent: () => void;
 }
 
 /**
- * The cloud side of the protocol's heartbeat: WebSocket pings on an interval, and termination of
- * a socket that stayed silent past a timeout. Owns its two timers; {@link stop} clears them.
+ * The cloud side of the protocol's heartbeat: WebSocket pings on an interval, and (when the
+ * dialect has one) termination of a socket that stayed silent past a timeout. Owns its two
+ * timers; {@link stop} clears them.
  */
 export class Heartbeat {
   private readonly socket: WebSocket;
@@ -29,6 +30,7 @@ export class Heartbeat {
     this.pingTimer = setInterval(() => {
       if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
     }, this.options.pingIntervalMs);
+    if (this.options.silenceTimeoutMs === null) return;
     this.silenceTimer = setTimeout(() => {
       this.stop();
       this.options.onSilent();

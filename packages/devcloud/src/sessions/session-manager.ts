@@ -1,24 +1,27 @@
 import {
   CloseCode,
-  CloseReason,
   buildConnectionAck,
-  buildConnectionError,
   buildSessionWebhookRequest,
+  buildSettingsUpdate,
   buildStopWebhookRequest,
-  invalidSubscriptions,
   makeSessionId,
   subscriptionNames,
+  userIdFromSessionId,
   type ConnectionInit,
   type DisplayEvent,
-  type StopReason,
+  type OwnershipRelease,
+  type SettingValue,
   type SubscriptionUpdate,
 } from '@tpa/sdk/protocol';
 import type { Logger } from '@tpa/sdk/logging';
 import type { AppInfo, AppRegistry } from '../apps/app-registry.js';
 import type { SettingsStore } from '../apps/settings-store.js';
+import { asRealCloudSends } from '../dialects/cloud-wire.js';
+import type { AppSocketActions, Dialect, InitRefusal } from '../dialects/index.js';
 import type { DisplayBoard } from '../display/display-board.js';
 import { AppNeverConnectedError, CloudClosedError, NoSessionError, StartCancelledError, WebhookFailedError } from '../errors.js';
 import { RequestFailure } from '../outbound/json-request.js';
+import { postSettings } from '../outbound/settings-push.js';
 import { fetchTpaConfig } from '../outbound/tpa-config-fetch.js';
 import { sendWebhook, WebhookDeliveryError, type WebhookPolicy } from '../outbound/webhook-sender.js';
 import type { AppConnection } from './app-connection.js';
@@ -34,22 +37,21 @@ export interface SessionManagerDeps {
   readonly settings: SettingsStore;
   readonly table: SessionTable;
   readonly display: DisplayBoard;
+  readonly dialect: Dialect;
+  /** How long a closed app has to reconnect before it is restarted; `null`: never restarted. */
+  readonly restartGraceMs: number | null;
   readonly webhookPolicy: WebhookPolicy;
   readonly logger: Logger;
   /** The socket URL that session requests name (known once the server listens). */
   readonly websocketUrl: () => string;
-  /** Fires when the dev cloud closes: stop webhooks still in flight are cancelled. */
+  /** Fires when the dev cloud closes: stop webhooks and settings pushes still in flight are cancelled. */
   readonly lifetime: AbortSignal;
 }
 
-interface EndOptions {
-  readonly closeCode: number;
-  readonly closeReason?: string;
-  /** When set, the app's server gets a stop_request webhook with this reason. */
-  readonly stopReason?: StopReason;
-}
+/** How a session's socket is let go of when the session ends, given a way to send the `stop_request` webhook. */
+type Ending = (socket: AppSocketActions | undefined, sendStopRequest: () => Promise<void>) => Promise<void>;
 
-const STOPPED_BY_USER: EndOptions = { closeCode: CloseCode.NORMAL, closeReason: CloseReason.APP_STOPPED };
+const nothingToSend = (): Promise<void> => Promise.resolve();
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -70,14 +72,33 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /**
  * The life of sessions: start (webhook, then wait for the app's socket), the handshake and
- * messages of app sockets, reconnects, and stop. Implements the gateway's handlers.
+ * messages of app sockets, reconnects, restarts, settings pushes and stop, each in the way of
+ * the cloud's dialect. Implements the gateway's handlers.
  */
 export class SessionManager implements AppMessageHandlers {
   private readonly deps: SessionManagerDeps;
   private closed = false;
+  /** The user (or the cloud, to restart the app) stops it: the dialect's stop sequence. */
+  private readonly stoppedByUser: Ending;
+  /** Replaced by a new start of the same app, or its start failed: the dialect's stop, no webhook. */
+  private readonly replaced: Ending;
+  /** The user's whole session ended: the dialect's close, no webhook. */
+  private readonly userSessionEnded: Ending;
+  /** The dev cloud goes down, like a real cloud restarting: 1001, no webhook. */
+  private readonly goingAway: Ending = async (socket) => {
+    await socket?.close(CloseCode.GOING_AWAY);
+  };
+  /** The app released its session and its socket is gone already: nothing to send. */
+  private readonly dormant: Ending = () => Promise.resolve();
 
   constructor(deps: SessionManagerDeps) {
     this.deps = deps;
+    const { dialect } = deps;
+    this.stoppedByUser = (socket, sendStopRequest) => dialect.stopApp({ socket, sendStopRequest });
+    this.replaced = (socket) => dialect.stopApp({ socket, sendStopRequest: nothingToSend });
+    this.userSessionEnded = async (socket) => {
+      if (socket) await dialect.endUserSession(socket);
+    };
   }
 
   /**
@@ -90,7 +111,7 @@ export class SessionManager implements AppMessageHandlers {
     const app = apps.get(packageName);
     const sessionId = makeSessionId(userId, packageName);
     const previous = table.get(sessionId);
-    if (previous) await this.end(previous, 'replaced by a new start of the app', STOPPED_BY_USER);
+    if (previous) await this.end(previous, 'replaced by a new start of the app', this.replaced);
     const session = new CloudSession(userId, packageName, sessionId);
     table.add(session);
     logger.info({ sessionId }, 'starting app');
@@ -98,7 +119,7 @@ export class SessionManager implements AppMessageHandlers {
     try {
       await this.learnSettings(app, session.signal);
       if (session.ended) throw new StartCancelledError(sessionId, 'stopped while starting');
-      const webhook = buildSessionWebhookRequest({ sessionId, userId, websocketUrl: this.deps.websocketUrl() });
+      const webhook = asRealCloudSends(buildSessionWebhookRequest({ sessionId, userId, websocketUrl: this.deps.websocketUrl() }));
       const delivery = sendWebhook(app.webhookUrl, webhook, this.deps.webhookPolicy, { signal: session.signal, logger });
       // The app may answer late (after it was acked), or its retry may fail: that is only worth a log line.
       delivery.catch((error: unknown) => {
@@ -108,50 +129,73 @@ export class SessionManager implements AppMessageHandlers {
       logger.info({ sessionId }, 'app connected');
       return session.info();
     } catch (error) {
-      await this.end(session, 'its start failed', STOPPED_BY_USER);
+      await this.end(session, 'its start failed', this.replaced);
       throw error;
     } finally {
       raceDone.abort();
     }
   }
 
-  /** Stops a user's app: closes its socket (1000 `App stopped by user`), then sends the stop_request webhook. */
+  /** Stops a user's app, in the dialect's order of close and `stop_request` webhook. */
   async stop(userId: string, packageName: string): Promise<void> {
     const session = this.deps.table.get(makeSessionId(userId, packageName));
     if (!session) throw new NoSessionError(`of ${packageName} for ${userId}`);
-    await this.end(session, 'stopped by the user', { ...STOPPED_BY_USER, stopReason: 'user_disabled' });
+    await this.end(session, 'stopped by the user', this.stoppedByUser);
+  }
+
+  /** Ends a user's whole session (the phone went away for good): every app of the user, in the dialect's way, with no webhook. */
+  async endUserSession(userId: string): Promise<void> {
+    const sessions = this.deps.table.forUser(userId);
+    if (sessions.length === 0) throw new NoSessionError(`for ${userId}`);
+    await Promise.all(sessions.map((session) => this.end(session, 'the user session ended', this.userSessionEnded)));
+  }
+
+  /**
+   * A user saved settings of an app: a `settings_update` with every stored pair to the app's open
+   * socket, then the same pairs POSTed to `<publicUrl>/settings`. With no open socket the real
+   * cloud sent neither when the user had a session (5850d8ae `routes/tpa-settings.routes.ts`
+   * L279-282 throws, answered 401; c1f57fc3 `routes/app-settings.routes.ts` L313-316, 404), and
+   * only the POST when the user had none (both: L270, L302).
+   */
+  pushSettings(userId: string, packageName: string, pairs: readonly SettingValue[]): void {
+    const { table, apps, logger, webhookPolicy, lifetime } = this.deps;
+    const app = apps.get(packageName);
+    const session = table.get(makeSessionId(userId, packageName));
+    if (session?.connection?.isOpen) {
+      session.connection.send(buildSettingsUpdate(session.sessionId, packageName, pairs));
+    } else if (table.forUser(userId).length > 0) {
+      logger.info({ userId, packageName }, 'settings stored but not pushed: the app has no open socket');
+      return;
+    }
+    void postSettings(app.webhookUrl, userId, pairs, { timeoutMs: webhookPolicy.timeoutMs, secret: webhookPolicy.secret, signal: lifetime, logger });
   }
 
   /** Ends every session, closing its socket with 1001; pending starts fail, no more start. */
   async close(): Promise<void> {
     this.closed = true;
-    // Going away (1001), not "stopped by user": the cloud went down, the user did not stop anything.
-    const goingAway: EndOptions = { closeCode: CloseCode.GOING_AWAY };
-    await Promise.all(this.deps.table.all().map((session) => this.end(session, 'the dev cloud closed', goingAway)));
+    await Promise.all(this.deps.table.all().map((session) => this.end(session, 'the dev cloud closed', this.goingAway)));
   }
 
   onInit(connection: AppConnection, init: ConnectionInit): void {
-    const { apps, table, settings, logger } = this.deps;
-    if (!apps.apiKeyMatches(init.packageName, init.apiKey)) {
-      logger.warn({ packageName: init.packageName, sessionId: init.sessionId }, 'refused an app socket: invalid API key');
-      void connection.close(CloseCode.POLICY_VIOLATION, CloseReason.INVALID_API_KEY);
-      return;
-    }
+    const { table, settings, logger, dialect } = this.deps;
+    const refusal = this.refusalOf(init);
     const session = table.get(init.sessionId);
-    if (!session || session.packageName !== init.packageName || session.state === 'stopping') {
-      logger.warn({ packageName: init.packageName, sessionId: init.sessionId }, 'refused an app socket: no active session');
-      void connection.close(CloseCode.POLICY_VIOLATION, CloseReason.NO_ACTIVE_SESSION);
+    if (refusal !== undefined || !session) {
+      logger.warn({ packageName: init.packageName, sessionId: init.sessionId, refusal }, 'refused an app socket');
+      dialect.refuseInit(connection, refusal ?? 'app-not-started');
       return;
     }
     const replaced = session.connection;
     connection.markInitialised(session);
     session.connection = connection;
     session.connectedAt = new Date();
+    session.cancelReconnectDeadline();
     if (replaced && replaced !== connection) {
       logger.info({ sessionId: session.sessionId }, 'app reconnected: the newer socket takes over');
       void replaced.close(CloseCode.NORMAL);
     }
-    connection.send(buildConnectionAck(session.sessionId, settings.settingsFor(session.userId, session.packageName)));
+    const ackSettings = dialect.ackSettings(settings.ackSource(session.userId, session.packageName));
+    connection.send({ ...buildConnectionAck(session.sessionId, ackSettings), ...dialect.ackExtras() });
     session.markActive();
     table.changed();
   }
@@ -159,10 +203,10 @@ export class SessionManager implements AppMessageHandlers {
   onSubscriptionUpdate(connection: AppConnection, update: SubscriptionUpdate): void {
     const session = this.currentSessionOf(connection);
     if (!session) return;
-    const invalid = invalidSubscriptions(update.subscriptions);
+    const invalid = this.deps.dialect.invalidSubscriptions(update.subscriptions);
     if (invalid.length > 0) {
-      const list = invalid.map((entry) => JSON.stringify(entry)).join(', ');
-      connection.send(buildConnectionError(`invalid subscriptions ${list}: not a known stream type, wildcard or language stream; none applied`));
+      this.deps.logger.warn({ sessionId: session.sessionId, invalid }, `refused a subscription update: ${invalid.map((entry) => JSON.stringify(entry)).join(', ')} not known to the ${this.deps.dialect.name} cloud; none applied`);
+      this.deps.dialect.reportProblem(connection, { kind: 'invalid-subscriptions', invalid });
       return;
     }
     session.subscriptions = subscriptionNames(update.subscriptions);
@@ -183,6 +227,17 @@ export class SessionManager implements AppMessageHandlers {
     if (outcome === 'ignored') this.deps.logger.info({ sessionId: session.sessionId, view: event.view }, 'ignored a display on a view this cloud does not show');
   }
 
+  onOwnershipRelease(connection: AppConnection, release: OwnershipRelease): void {
+    const session = this.currentSessionOf(connection);
+    if (!session) return;
+    if (!this.deps.dialect.honoursOwnershipRelease) {
+      this.deps.logger.info({ sessionId: session.sessionId }, `ignored ownership_release: the ${this.deps.dialect.name} cloud does not know it`);
+      return;
+    }
+    connection.ownershipRelease = release;
+    this.deps.logger.info({ sessionId: session.sessionId, reason: release.reason }, 'the app released its session: its next close makes it dormant');
+  }
+
   onClose(connection: AppConnection, code: number, reason: string): void {
     const session = connection.session;
     // A late close of an older socket must never detach the newer one.
@@ -190,7 +245,51 @@ export class SessionManager implements AppMessageHandlers {
     session.connection = undefined;
     session.connectedAt = null;
     this.deps.logger.info({ sessionId: session.sessionId, code, reason }, 'app socket closed');
-    if (this.deps.table.isCurrent(session)) this.deps.table.changed();
+    if (!this.deps.table.isCurrent(session)) return;
+    this.deps.table.changed();
+    this.recoverFromClose(session, connection);
+  }
+
+  /**
+   * A socket of a running session closed and the cloud was not stopping it. A dialect that
+   * restarts apps waits for a reconnect, then restarts the app, unless the app released the
+   * session on that socket (then the session ends: dormant).
+   */
+  private recoverFromClose(session: CloudSession, connection: AppConnection): void {
+    const { restartGraceMs, logger } = this.deps;
+    if (restartGraceMs === null || session.state !== 'active' || session.ended) return;
+    if (connection.ownershipRelease) {
+      logger.info({ sessionId: session.sessionId }, 'released session closed: dormant, not restarted');
+      void this.end(session, 'released by its app (dormant)', this.dormant);
+      return;
+    }
+    logger.info({ sessionId: session.sessionId, graceMs: restartGraceMs }, 'waiting for the app to reconnect before restarting it');
+    session.setReconnectDeadline(restartGraceMs, () => void this.restart(session));
+  }
+
+  /** Stops the app (its `stop_request`) and starts it again (a new `session_request` for the same id). */
+  private async restart(session: CloudSession): Promise<void> {
+    const { table, logger } = this.deps;
+    if (this.closed || session.connection || !table.isCurrent(session)) return;
+    logger.info({ sessionId: session.sessionId }, 'the app did not reconnect in time: restarting it');
+    await this.end(session, 'restarted: its app did not reconnect', this.stoppedByUser);
+    try {
+      await this.start(session.userId, session.packageName);
+    } catch (error) {
+      logger.warn({ sessionId: session.sessionId, problem: error instanceof Error ? error.message : String(error) }, 'restart of the app failed');
+    }
+  }
+
+  /** Why a `tpa_connection_init` is refused, checked in the real clouds' order: the user's session, the key, the app. */
+  private refusalOf(init: ConnectionInit): InitRefusal | undefined {
+    const { apps, table } = this.deps;
+    const userId = userIdFromSessionId(init.sessionId, init.packageName);
+    if (userId === undefined) return 'invalid-session-id';
+    if (table.forUser(userId).length === 0) return 'no-user-session';
+    if (!apps.apiKeyMatches(init.packageName, init.apiKey)) return 'invalid-api-key';
+    const session = table.get(init.sessionId);
+    if (!session || session.state === 'stopping') return 'app-not-started';
+    return undefined;
   }
 
   /** The session a socket serves, if that socket is still its newest one and the session still runs. */
@@ -226,25 +325,29 @@ export class SessionManager implements AppMessageHandlers {
   }
 
   /**
-   * Ends a session: marks it stopping, closes its socket, removes it from the table, takes its
-   * layouts off the user's display and, when a stop reason is given, sends the stop_request webhook.
+   * Ends a session: marks it stopping (so that its socket's close starts no restart), lets go of
+   * its socket as `ending` says, removes it from the table and takes its layouts off the user's display.
    */
-  private async end(session: CloudSession, why: string, { closeCode, closeReason, stopReason }: EndOptions): Promise<void> {
+  private async end(session: CloudSession, why: string, ending: Ending): Promise<void> {
     const { table, display, logger } = this.deps;
     if (session.state === 'stopping' || session.ended) return;
     session.state = 'stopping';
     table.changed();
     session.markEnded(why);
-    await session.connection?.close(closeCode, closeReason);
+    await ending(session.connection, () => this.sendStopRequest(session));
     table.remove(session);
     display.removeApp(session.userId, session.packageName);
     logger.info({ sessionId: session.sessionId, why }, 'session ended');
-    if (!stopReason) return;
-    const app = this.deps.apps.find(session.packageName);
+  }
+
+  /** POSTs `stop_request` (`user_disabled`), once, no retry, as the real cloud did; a failure is only logged. */
+  private async sendStopRequest(session: CloudSession): Promise<void> {
+    const { apps, logger, webhookPolicy, lifetime } = this.deps;
+    const app = apps.find(session.packageName);
     if (!app) return;
-    const webhook = buildStopWebhookRequest({ sessionId: session.sessionId, userId: session.userId, reason: stopReason });
+    const webhook = buildStopWebhookRequest({ sessionId: session.sessionId, userId: session.userId, reason: 'user_disabled' });
     try {
-      await sendWebhook(app.webhookUrl, webhook, { ...this.deps.webhookPolicy, retries: 0 }, { logger, signal: this.deps.lifetime });
+      await sendWebhook(app.webhookUrl, webhook, { ...webhookPolicy, retries: 0 }, { logger, signal: lifetime });
     } catch (error) {
       logger.warn({ sessionId: session.sessionId, problem: String(error) }, 'stop_request webhook failed');
     }
