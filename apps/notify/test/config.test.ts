@@ -6,7 +6,7 @@ describe('Notify configuration from the environment', () => {
     const result = notifyConfigFromEnv({ AUGMENTOS_API_KEY: 'key' });
     expect(result).toMatchObject({
       ok: true,
-      server: { packageName: 'com.augmentos.notify', port: 7010, apiKey: 'key', augmentOSWebsocketUrl: 'wss://prod.augmentos.cloud/tpa-ws' },
+      server: { packageName: 'com.augmentos.notify', port: 7010, apiKey: 'key', augmentOSWebsocketUrl: 'wss://api.mentra.glass/app-ws' },
     });
   });
 

@@ -129,7 +129,9 @@ export function createStreamLogger(options: StreamLoggerOptions = {}): Logger {
         const fields = typeof first === 'string' ? bindings : { ...bindings, ...(first as object) };
         const message = typeof first === 'string' ? first : typeof rest[0] === 'string' ? rest[0] : '';
         const extra = Object.keys(fields).length > 0 ? ` ${safeJson(fields)}` : '';
-        write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${extra}\n`);
+        // Messages and fields can hold what an unauthenticated request sent: a newline would forge
+        // a line, an escape sequence would reach the operator's terminal.
+        write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${escapeControls(String(message))}${escapeControls(extra)}\n`);
       };
     return {
       trace: at('trace'),
@@ -141,6 +143,17 @@ export function createStreamLogger(options: StreamLoggerOptions = {}): Logger {
     };
   };
   return make({});
+}
+
+/** Control characters (C0, DEL, C1) written as escapes: `\n`, `\r`, `\t`, else `\xNN`. */
+function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => {
+    if (char === '\n') return '\\n';
+    if (char === '\r') return '\\r';
+    if (char === '\t') return '\\t';
+    return `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
 }
 
 function safeJson(value: unknown): string {

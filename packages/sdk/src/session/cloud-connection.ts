@@ -52,8 +52,12 @@ interface PendingOpen {
   readonly timer: TimerHandle;
 }
 
-/** The socket may carry large audio frames; text frames are bounded by the parser instead. */
-const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024 * 1024;
+/**
+ * Frames up to this many times the message limit reach the parser, which refuses a text frame over
+ * the limit with an error event and keeps the socket; a larger frame makes `ws` close the socket
+ * (1009), and the session reconnects. Nothing bigger is ever held in memory.
+ */
+const SOCKET_PAYLOAD_FACTOR = 4;
 
 /** Where a socket's listeners find their connection, so that no closure is made per listener. */
 const OWNER = Symbol('tpa.connection');
@@ -83,7 +87,13 @@ export class CloudConnection implements Disposable, AsyncDisposable {
     this.#options = options;
     // UTF-8 is checked by the parser, not by ws: a bad frame is an error event (INVALID_UTF8) and
     // the socket stays open, where ws would close it (1007).
-    this.#ws = new WebSocket(options.url, { maxPayload: MAX_SOCKET_PAYLOAD_BYTES, skipUTF8Validation: true });
+    // No permessage-deflate: the real cloud does not need it, and a compressed frame would be
+    // inflated before any size limit applies (a 1 MiB "bomb" becomes hundreds of MiB).
+    this.#ws = new WebSocket(options.url, {
+      maxPayload: options.maxMessageBytes * SOCKET_PAYLOAD_FACTOR,
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+    });
     this.#ws[OWNER] = this;
     this.#ws.on('open', onOpen).on('message', onMessage).on('close', onClose).on('error', onError).on('ping', onActivity).on('pong', onActivity);
   }

@@ -11,6 +11,12 @@ export interface ReconnectOptions {
   readonly deadlineMs?: number;
   /** The jitter's source of numbers in [0, 1). Default `Math.random`; a test can fix it. */
   readonly random?: () => number;
+  /**
+   * How long a connection must stay up before the attempts start over. A cloud that acks and drops
+   * every connection (flapping) uses them up, and the session ends with `RECONNECT_FAILED` instead
+   * of reconnecting forever. Default 30 s.
+   */
+  readonly stableAfterMs?: number;
 }
 
 export const DEFAULT_RECONNECT: Required<ReconnectOptions> = {
@@ -19,6 +25,7 @@ export const DEFAULT_RECONNECT: Required<ReconnectOptions> = {
   maxDelayMs: 10_000,
   deadlineMs: 60_000,
   random: Math.random,
+  stableAfterMs: 30_000,
 };
 
 /**
@@ -32,19 +39,21 @@ export function backoffDelay(attempt: number, options: Required<ReconnectOptions
 }
 
 /**
- * Runs `attempt` until it succeeds, with {@link backoffDelay} before each try, at most
- * `maxAttempts` times and never starting one past `deadlineMs`. Stops early when `signal` aborts
- * (the owner ended) or `retryable` says an error is final.
+ * Runs `attempt` until it succeeds, with {@link backoffDelay} before each try, up to attempt
+ * number `maxAttempts` (starting at `firstAttempt`, when earlier ones were used by a connection
+ * that did not last) and never starting one past `deadlineMs`. Stops early when `signal` aborts
+ * (the owner ended) or `retryable` says an error is final. A success says which attempt it was.
  */
 export async function retryWithBackoff(
   policy: Required<ReconnectOptions>,
   signal: AbortSignal,
   attempt: (attempt: number) => Promise<void>,
   retryable: (error: unknown) => boolean,
-): Promise<{ readonly ok: true } | { readonly ok: false; readonly lastError: unknown }> {
+  firstAttempt = 1,
+): Promise<{ readonly ok: true; readonly attempt: number } | { readonly ok: false; readonly lastError: unknown }> {
   const deadline = Date.now() + policy.deadlineMs;
   let lastError: unknown;
-  for (let number = 1; number <= policy.maxAttempts; number++) {
+  for (let number = firstAttempt; number <= policy.maxAttempts; number++) {
     const wait = backoffDelay(number, policy);
     if (Date.now() + wait > deadline) break;
     try {
@@ -55,7 +64,7 @@ export async function retryWithBackoff(
     if (signal.aborted) return { ok: false, lastError };
     try {
       await attempt(number);
-      return { ok: true };
+      return { ok: true, attempt: number };
     } catch (error) {
       lastError = error;
       if (signal.aborted || !retryable(error)) break;

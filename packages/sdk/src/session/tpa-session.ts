@@ -77,6 +77,10 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   #connection: CloudConnection | undefined;
   /** How many connections were acknowledged: the first is not a reconnect. */
   #connections = 0;
+  /** When the current (or last) connection was acknowledged. */
+  #connectedAt: number | undefined;
+  /** Reconnect attempts used since the last connection that lasted `stableAfterMs`. */
+  #attemptsUsed = 0;
   /** Resolves once the session is `closed`; made when the ending starts. */
   #ended: Promise<void> | undefined;
   /** Timers given to registerTimer; pruned of spent ones each time the set doubles. */
@@ -294,6 +298,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     const reconnected = this.#connections > 0;
     this.#connection = connection;
     this.#connections++;
+    this.#connectedAt = Date.now();
     this.#state = 'connected';
     this.#lastSubscriptions = ''; // a new connection starts with no subscriptions on the cloud side
     this.logger.info({ sessionId, reconnected }, 'connected');
@@ -421,6 +426,9 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
   }
 
   async #reconnectLoop(policy: Required<ReconnectOptions>, loss: ConnectionLoss): Promise<void> {
+    // A connection that lasted gives back the whole budget; one that did not keeps what it used.
+    const lasted = this.#connectedAt !== undefined && Date.now() - this.#connectedAt >= policy.stableAfterMs;
+    if (lasted) this.#attemptsUsed = 0;
     const outcome = await retryWithBackoff(policy, this.scope.signal, async (attempt) => {
       this.logger.info({ attempt }, 'reconnecting');
       try {
@@ -429,8 +437,12 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
         if (!this.#isEnding()) this.logger.warn({ attempt, err: error }, 'reconnect attempt failed');
         throw error;
       }
-    }, (error) => !(error instanceof SessionError && error.code === 'AUTH_REJECTED'));
-    if (outcome.ok || this.#isEnding()) return;
+    }, (error) => !(error instanceof SessionError && error.code === 'AUTH_REJECTED'), this.#attemptsUsed + 1);
+    if (outcome.ok) {
+      this.#attemptsUsed = outcome.attempt;
+      return;
+    }
+    if (this.#isEnding()) return;
     const failure = new SessionError('RECONNECT_FAILED', `could not reconnect to ${this.#url}; the session ended`, {
       sessionId: this.#sessionId,
       closeCode: loss.code,

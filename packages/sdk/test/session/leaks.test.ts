@@ -61,7 +61,8 @@ describe('nothing outlives a session', () => {
   });
 
   it('after a reconnect storm, then disconnect', async () => {
-    const ref = await busySession();
+    // Every connection counts as one that lasted: twenty losses in a row, none of them a flap.
+    const ref = await busySession({ reconnect: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50, deadlineMs: 2_000, stableAfterMs: 0 } });
     for (let round = 1; round <= 20; round++) {
       cloud.connections.at(-1)?.terminate();
       await eventually(() => cloud.connections.length === round + 1 && (ref.deref() as { state: string }).state === 'connected', 3_000);

@@ -1,0 +1,83 @@
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { createStreamLogger, TpaSession, type TpaError } from '@tpa/sdk';
+import { buildConnectionAck, parseTpaToCloudMessage } from '@tpa/sdk/protocol';
+import { installLeakCheck, TestCloud, type LeakCheck } from '@tpa/sdk/testing';
+import { eventually } from './support/waiting.js';
+
+/** Hostile conditions met by a session (issue 12): each case failed on the build before its fix. */
+const PACKAGE = 'com.example.hostile';
+const SESSION_ID = `hana@example.com-${PACKAGE}`;
+
+let leaks: LeakCheck;
+
+beforeEach(() => {
+  leaks = installLeakCheck();
+});
+
+afterEach(() => {
+  leaks.uninstallAndAssert();
+});
+
+describe('a flapping cloud (item 9)', () => {
+  it('acks then drops every connection: the session gives up with RECONNECT_FAILED instead of reconnecting forever', async () => {
+    await using cloud = await TestCloud.start({ afterAck: (connection) => setImmediate(() => connection.terminate()) });
+    const session = new TpaSession({
+      packageName: PACKAGE,
+      apiKey: 'key',
+      augmentOSWebsocketUrl: cloud.url,
+      reconnect: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 10, deadlineMs: 5_000, stableAfterMs: 30_000 },
+    });
+    const errors: TpaError[] = [];
+    session.events.onError((error) => errors.push(error));
+    await session.connect(SESSION_ID);
+    await eventually(() => session.state === 'closed', 'the session to give up', 5_000);
+    expect(errors.map((error) => error.code)).toContain('RECONNECT_FAILED');
+    // The first connection and one per attempt: the budget was not reset by connections that did not last.
+    expect(cloud.connections.length).toBeLessThanOrEqual(1 + 4);
+  });
+});
+
+describe('a permessage-deflate bomb (item 7)', () => {
+  it('the SDK offers no compression, so a cloud cannot send a compressed frame', async () => {
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http, perMessageDeflate: true });
+    const extensions: string[] = [];
+    wss.on('connection', (socket, request) => {
+      extensions.push(String(request.headers['sec-websocket-extensions'] ?? ''));
+      socket.on('message', (data) => {
+        const parsed = parseTpaToCloudMessage(data);
+        if (parsed.ok && parsed.value.type === 'tpa_connection_init') socket.send(JSON.stringify(buildConnectionAck(parsed.value.sessionId)));
+      });
+    });
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    const { port } = http.address() as { port: number };
+    try {
+      const session = new TpaSession({ packageName: PACKAGE, apiKey: 'key', augmentOSWebsocketUrl: `ws://127.0.0.1:${port}/tpa-ws`, reconnect: false });
+      await session.connect(SESSION_ID);
+      expect(extensions).toEqual(['']);
+      await session.disconnect();
+    } finally {
+      for (const client of wss.clients) client.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
+});
+
+describe('log forging (item 10)', () => {
+  it('createStreamLogger escapes control characters in the message and the fields', () => {
+    const lines: string[] = [];
+    const logger = createStreamLogger({ write: (line) => lines.push(line) });
+    const forged = 'session_request\n2026-12-01T00:00:00.000Z ERROR forged line \u001b[31mred\u001b[0m \u0085';
+    logger.warn({ type: forged }, `refused a webhook of type ${forged}`);
+    expect(lines).toHaveLength(1);
+    const [line] = lines as [string];
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(line).toContain('\\n2026-12-01');
+  });
+});
