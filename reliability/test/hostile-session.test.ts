@@ -77,6 +77,7 @@ describe('log forging (item 10)', () => {
     expect(lines).toHaveLength(1);
     const [line] = lines as [string];
     expect(line.endsWith('\n')).toBe(true);
+    // eslint-disable-next-line no-control-regex
     expect(line.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     expect(line).toContain('\\n2026-12-01');
   });
