@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { createStreamLogger, TpaSession, type TpaError } from '@tpa/sdk';
+import type { TpaSession as Session } from '@tpa/sdk';
 import { buildConnectionAck, parseTpaToCloudMessage } from '@tpa/sdk/protocol';
 import { installLeakCheck, TestCloud, type LeakCheck } from '@tpa/sdk/testing';
 import { eventually } from './support/waiting.js';
@@ -80,5 +81,30 @@ describe('log forging (item 10)', () => {
     // eslint-disable-next-line no-control-regex
     expect(line.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     expect(line).toContain('\\n2026-12-01');
+  });
+});
+
+describe('a deeply nested setting value (item 8)', () => {
+  it('is applied whole: POST /settings answers 200 and both settings events fire', async () => {
+    const { TpaServer } = await import('@tpa/sdk');
+    const { buildSessionWebhookRequest, makeSessionId } = await import('@tpa/sdk/protocol');
+    const { postJson } = await import('@tpa/sdk/testing');
+    await using cloud = await TestCloud.start();
+    const seen: string[] = [];
+    class App extends TpaServer {
+      protected override async onSession(session: Session): Promise<void> {
+        session.events.onSettingsUpdate(() => seen.push('update'));
+        session.events.onSettingChange('deep', () => seen.push('change'));
+      }
+    }
+    await using server = new App({ packageName: PACKAGE, apiKey: 'key', host: '127.0.0.1', port: 0, augmentOSWebsocketUrl: cloud.url });
+    const { url } = await server.start();
+    expect((await postJson(`${url}/webhook`, buildSessionWebhookRequest({ sessionId: makeSessionId('dee', PACKAGE), userId: 'dee', websocketUrl: cloud.url }))).status).toBe(200);
+    // 5,000 levels, written as text: JSON.parse takes them; the SDK's change check overflowed.
+    const deep = `${'{"deeper":'.repeat(5_000)}"bottom"${'}'.repeat(5_000)}`;
+    const body = `{"userIdForSettings":"dee","settings":[{"type":"custom","key":"deep","label":"Deep","value":${deep}}]}`;
+    const reply = await postJson(`${url}/settings`, body);
+    expect(reply.status, reply.text).toBe(200);
+    expect(seen).toEqual(['update', 'change']);
   });
 });
