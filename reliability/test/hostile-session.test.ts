@@ -108,3 +108,26 @@ describe('a deeply nested setting value (item 8)', () => {
     expect(seen).toEqual(['update', 'change']);
   });
 });
+
+describe('a handler that registers a new handler on every call (item 12)', () => {
+  it('is reported once, past the per-stream handler count, and nothing is refused', async () => {
+    await using cloud = await TestCloud.start();
+    const session = new TpaSession({ packageName: PACKAGE, apiKey: 'key', augmentOSWebsocketUrl: cloud.url });
+    const errors: TpaError[] = [];
+    session.events.onError((error) => errors.push(error));
+    await session.connect(SESSION_ID);
+    const app = await cloud.waitForConnection();
+    let calls = 0;
+    const leaky = (): void => {
+      calls++;
+      session.events.onButtonPress(leaky);
+    };
+    session.events.onButtonPress(leaky);
+    for (let press = 0; press < 8; press++) app.sendData('button_press', { buttonId: 'main', pressType: 'short' });
+    // 1 + 1 + 2 + 4 + ... handlers: 255 calls after eight presses, and 256 handlers.
+    await eventually(() => calls === 255, 'every handler to run');
+    expect(errors.filter((error) => error.code === 'TOO_MANY_HANDLERS')).toHaveLength(1);
+    expect(session.events.handlerCount).toBe(256 + 1);
+    await session.disconnect();
+  });
+});

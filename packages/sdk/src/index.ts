@@ -20,7 +20,7 @@ export { SessionError, type SessionErrorCode } from './session/errors.js';
 
 // What a session hands out: events and layouts (made only by the session, so exported as types).
 export type { AudioChunk, ConnectedInfo, DisconnectInfo, EventManager, Handler } from './events/event-manager.js';
-export { HandlerError, InvalidSubscriptionError } from './events/errors.js';
+export { HandlerError, InvalidSubscriptionError, MAX_HANDLERS_PER_STREAM, TooManyHandlersError } from './events/errors.js';
 export type { DisplayOptions, DisplayResult, LayoutManager } from './layouts/layout-manager.js';
 export { InvalidLayoutError } from './layouts/errors.js';
 

@@ -15,7 +15,7 @@ import {
 import { silentLogger, type Logger } from '../logging/index.js';
 import { isPromiseLike, toDisposable, type Disposer } from '../resources/index.js';
 import type { TpaError } from '../errors.js';
-import { HandlerError, InvalidSubscriptionError } from './errors.js';
+import { HandlerError, InvalidSubscriptionError, MAX_HANDLERS_PER_STREAM, TooManyHandlersError } from './errors.js';
 import { HandlerRegistry } from './handler-registry.js';
 
 export type Handler<T> = (data: T) => unknown;
@@ -77,6 +77,8 @@ export class EventManager implements Disposable {
   #settingChangeRegistry: HandlerRegistry<SettingChangeHandler> | undefined;
   #explicitSet: Set<string> | undefined;
   #syncScheduled = false;
+  /** Streams already reported as having too many handlers. */
+  #warnedKeys: Set<string> | undefined;
   #disposed = false;
 
   constructor(options: EventManagerOptions = {}) {
@@ -348,7 +350,14 @@ export class EventManager implements Disposable {
     assertValidStream(stream);
     if (this.#disposed) return this.#refuseLate(stream);
     // Kept under the spring name; the session subscribes with its cloud's name (W7).
-    return this.#streams.add(streamNameFor(stream, 'spring'), handler);
+    const key = streamNameFor(stream, 'spring');
+    const disposer = this.#streams.add(key, handler);
+    const count = this.#streams.registrations(key)?.size ?? 0;
+    if (count > MAX_HANDLERS_PER_STREAM && !this.#warnedKeys?.has(key)) {
+      (this.#warnedKeys ??= new Set()).add(key);
+      this.emitError(new TooManyHandlersError(key, count));
+    }
+    return disposer;
   }
 
   /** A registration after the session ended: reported, never kept. */
