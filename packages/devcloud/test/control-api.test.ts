@@ -57,6 +57,22 @@ describe('the control API', () => {
     expect(JSON.stringify(listed.body)).not.toContain(NOTES_KEY);
   });
 
+  it('says which cloud it imitates', async () => {
+    const later = await use.cloud();
+    expect((await call(later, 'GET', '/api/cloud')).body).toEqual({ dialect: 'later', description: expect.stringContaining('c1f57fc3'), websocketUrl: later.websocketUrl });
+    const spring = await use.cloud({ dialect: 'spring' });
+    expect((await call(spring, 'GET', '/api/cloud')).body).toMatchObject({ dialect: 'spring', websocketUrl: expect.stringMatching(/\/tpa-ws$/) });
+  });
+
+  it("ends a user's whole session", async () => {
+    const { cloud, tpa } = await cloudWithApp();
+    await startOverHttp(cloud);
+    expect(await call(cloud, 'POST', `/api/users/${ALICE_PATH}/session/end`)).toMatchObject({ status: 200, body: { status: 'success' } });
+    expect(await tpa.latestSocket().closed).toEqual({ code: 1000, reason: 'User session ended' });
+    expect((await call(cloud, 'GET', '/api/sessions')).body).toEqual({ sessions: [] });
+    expect(await call(cloud, 'POST', `/api/users/${ALICE_PATH}/session/end`)).toMatchObject({ status: 404, body: { message: expect.stringMatching(/no running session/) } });
+  });
+
   it('answers bad requests with a 4xx JSON body that names the problem', async () => {
     const cloud = await use.cloud({ maxBodyBytes: 1024 });
     const expectError = (answer: Answer, status: number, message: RegExp): void => {

@@ -175,7 +175,9 @@ export class FakeTpa {
   readonly apiKey: string;
   readonly webhooks: ReceivedWebhook[] = [];
   readonly sockets: AppSocket[] = [];
-  /** What happened, in order: `session_request`, `stop_request`, `socket 0 closed 1000`, ... */
+  /** The bodies of `POST /settings`, as received. */
+  readonly settingsPosts: unknown[] = [];
+  /** What happened, in order: `session_request`, `stop_request`, `settings`, `socket 0 closed 1000`, ... */
   readonly events: string[] = [];
   private readonly server: Server;
   private readonly options: FakeTpaOptions;
@@ -193,7 +195,8 @@ export class FakeTpa {
   static async start(options: FakeTpaOptions): Promise<FakeTpa> {
     const server = createServer();
     const tpa = new FakeTpa(server, options);
-    server.on('request', (req, res) => void tpa.onRequest(req, res));
+    // A cloud that goes away while the TPA connects (the end of a test) fails the webhook, not the test run.
+    server.on('request', (req, res) => void tpa.onRequest(req, res).catch(() => res.destroy()));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return tpa;
   }
@@ -224,6 +227,13 @@ export class FakeTpa {
     }, timeoutMs, `${count} ${type} webhook(s)`);
   }
 
+  waitForSettingsPost(count = 1, timeoutMs = 3000): Promise<unknown[]> {
+    return waitFor(() => (this.settingsPosts.length >= count ? this.settingsPosts : undefined), (wake) => {
+      this.wakers.add(wake);
+      return () => this.wakers.delete(wake);
+    }, timeoutMs, `${count} POST /settings`);
+  }
+
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     await Promise.all(this.sockets.map((socket) => socket.close()));
@@ -234,6 +244,15 @@ export class FakeTpa {
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'GET' && req.url === '/tpa_config.json' && this.options.tpaConfig) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.options.tpaConfig));
+      return;
+    }
+    if (req.method === 'POST' && req.url === '/settings') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      this.settingsPosts.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+      this.events.push('settings');
+      for (const wake of [...this.wakers]) wake();
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success","message":"ok","sessionsUpdated":1}');
       return;
     }
     if (req.method !== 'POST' || req.url !== '/webhook') {
