@@ -118,7 +118,7 @@ describe('faults of the cloud', () => {
     await restarted.startApp(USER, PACKAGE);
     await waitLive(again, USER);
     await expectShowsNotification(again, USER, 'after the restart');
-    expect(restarted.websocketUrl).toBe(`ws://127.0.0.1:${port}/tpa-ws`);
+    expect(restarted.websocketUrl).toBe(`ws://127.0.0.1:${port}/app-ws`);
   });
 
   it('refuses the connection: the start answers 500 JSON and leaves nothing; a live session whose cloud stays away ends', async () => {

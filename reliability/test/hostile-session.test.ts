@@ -131,3 +131,39 @@ describe('a handler that registers a new handler on every call (item 12)', () =>
     await session.disconnect();
   });
 });
+
+describe('a cloud that keeps pinging but stops reading (item 2)', () => {
+  it('draws are held back (the newest kept), said once, and the blocked connection is ended and replaced', async () => {
+    await using cloud = await TestCloud.start({ pingIntervalMs: 50 });
+    const session = new TpaSession({
+      packageName: PACKAGE,
+      apiKey: 'key',
+      augmentOSWebsocketUrl: cloud.url,
+      sendBufferLimitBytes: 256 * 1024,
+      sendBlockedTimeoutMs: 500,
+      reconnect: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20, deadlineMs: 5_000 },
+    });
+    const errors: TpaError[] = [];
+    session.events.onError((error) => errors.push(error));
+    await session.connect(SESSION_ID);
+    const first = await cloud.waitForConnection();
+    first.stopReading();
+    const page = 'x'.repeat(8 * 1024);
+    let draws = 0;
+    let result = 'sent';
+    // Draw until held back: the kernel's buffers fill first, then the socket's.
+    while (result === 'sent' && draws < 50_000) {
+      result = session.layouts.showTextWall(`${draws} ${page}`);
+      draws++;
+      if (draws % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(result).toBe('queued');
+    for (let more = 0; more < 1_000; more++) expect(session.layouts.showTextWall(`held ${more}`)).toBe('queued');
+    expect(errors.filter((error) => error.code === 'SEND_BLOCKED')).toHaveLength(1);
+    // Blocked past its deadline: lost, and the session reconnects; the newest display goes out again.
+    await eventually(() => cloud.connections.length === 2 && session.state === 'connected', 'the reconnect', 5_000);
+    const second = cloud.connections[1]!;
+    await second.waitForMessage('display_event', (message) => (message.layout as { text?: string }).text === 'held 999');
+    await session.disconnect();
+  });
+});

@@ -11,6 +11,8 @@ import type { TimerHandle } from '../resources/index.js';
 import { TpaError } from '../errors.js';
 import {
   onConnectionAck,
+  onConnectionBlocked,
+  onConnectionDrained,
   onConnectionBinary,
   onConnectionInternalError,
   onConnectionLost,
@@ -38,7 +40,17 @@ export interface CloudConnectionOptions {
   readonly closeTimeoutMs: number;
   /** Who hears of the connection's events (its session). */
   readonly owner: ConnectionOwner;
+  /** Above this many bytes waiting in the socket, droppable messages (displays) are held back. */
+  readonly sendBufferLimitBytes: number;
+  /** A socket blocked this long counts as lost. */
+  readonly sendBlockedTimeoutMs: number;
 }
+
+/** What became of a message given to {@link CloudConnection.send}. */
+export type SendOutcome = 'sent' | 'blocked' | 'closed';
+
+/** While blocked, how often the socket's buffer is looked at. */
+const DRAIN_POLL_MS = 50;
 
 /**
  * `connecting` until the cloud acks (or refuses); `open` once acked; `closing` during a graceful
@@ -82,6 +94,8 @@ export class CloudConnection implements Disposable, AsyncDisposable {
   #lastError: Error | undefined;
   #init: ConnectionInit | undefined;
   #watchdog: TimerHandle | undefined;
+  /** While the socket is blocked: since when, and the poll that waits for it to drain. */
+  #blocked: { readonly since: number; readonly poll: TimerHandle } | undefined;
 
   constructor(options: CloudConnectionOptions) {
     this.#options = options;
@@ -118,11 +132,42 @@ export class CloudConnection implements Disposable, AsyncDisposable {
     });
   }
 
-  /** Sends a JSON message if the connection is open (acked) and its socket too; `false` otherwise. */
-  send(message: object): boolean {
-    if (this.#state !== 'open' || this.#ws.readyState !== WebSocket.OPEN) return false;
+  /**
+   * Sends a JSON message if the connection is open (acked) and its socket too. A `droppable` one
+   * (a display, of which the session keeps the newest) is held back while the socket is blocked:
+   * when the cloud stops reading, memory stays bounded by `sendBufferLimitBytes`.
+   */
+  send(message: object, droppable = false): SendOutcome {
+    if (this.#state !== 'open' || this.#ws.readyState !== WebSocket.OPEN) return 'closed';
+    if (droppable && this.#isBlocked()) return 'blocked';
     this.#ws.send(JSON.stringify(message));
+    return 'sent';
+  }
+
+  /** Whether the socket holds more than the limit; the first time, starts watching it drain. */
+  #isBlocked(): boolean {
+    if (this.#blocked) return true;
+    const buffered = this.#ws.bufferedAmount;
+    if (buffered <= this.#options.sendBufferLimitBytes) return false;
+    const poll = setInterval(() => this.#watchBlocked(), DRAIN_POLL_MS);
+    this.#blocked = { since: Date.now(), poll };
+    this.#options.owner[onConnectionBlocked](buffered);
     return true;
+  }
+
+  #watchBlocked(): void {
+    const blocked = this.#blocked;
+    if (!blocked) return;
+    if (this.#ws.bufferedAmount <= this.#options.sendBufferLimitBytes / 4) {
+      clearInterval(blocked.poll);
+      this.#blocked = undefined;
+      this.#options.owner[onConnectionDrained]();
+    } else if (Date.now() - blocked.since >= this.#options.sendBlockedTimeoutMs) {
+      clearInterval(blocked.poll);
+      this.#options.logger.warn({ blockedForMs: Date.now() - blocked.since }, 'the cloud has not read the socket for too long; treating the connection as lost');
+      this.#stale = true;
+      this.#ws.terminate();
+    }
   }
 
   /** Closes gracefully, waiting at most `timeoutMs` for the cloud's close frame, then disposes. */
@@ -157,6 +202,8 @@ export class CloudConnection implements Disposable, AsyncDisposable {
     this.#state = 'closed';
     this.#fail(this.#closedWhileConnecting());
     clearTimeout(this.#watchdog);
+    clearInterval(this.#blocked?.poll);
+    this.#blocked = undefined;
     const ws = this.#ws;
     ws.off('open', onOpen).off('message', onMessage).off('close', onClose).off('error', onError).off('ping', onActivity).off('pong', onActivity);
     // A socket still connecting reports its abort as an 'error' that must find a listener.

@@ -13,6 +13,8 @@ export const onConnectionBinary = Symbol('tpa.onConnectionBinary');
 export const onConnectionProtocolError = Symbol('tpa.onConnectionProtocolError');
 export const onConnectionLost = Symbol('tpa.onConnectionLost');
 export const onConnectionInternalError = Symbol('tpa.onConnectionInternalError');
+export const onConnectionBlocked = Symbol('tpa.onConnectionBlocked');
+export const onConnectionDrained = Symbol('tpa.onConnectionDrained');
 
 export interface ConnectionOwner {
   /**
@@ -27,4 +29,8 @@ export interface ConnectionOwner {
   [onConnectionLost](connection: CloudConnection, loss: ConnectionLoss): void;
   /** A bug of ours surfaced while handling a socket event; it must not escape into ws. */
   [onConnectionInternalError](error: TpaError): void;
+  /** The socket stopped taking data (the cloud does not read it): displays wait. Once per episode. */
+  [onConnectionBlocked](bufferedBytes: number): void;
+  /** A blocked socket took its data again: what waited can be sent. */
+  [onConnectionDrained](): void;
 }

@@ -8,7 +8,8 @@ export type SessionErrorCode =
   | 'RECONNECT_FAILED'
   | 'SESSION_CLOSED'
   | 'INVALID_STATE'
-  | 'CLOUD_ERROR';
+  | 'CLOUD_ERROR'
+  | 'SEND_BLOCKED';
 
 /** A session could not connect, lost its connection, or was used in a state that does not allow it. */
 export class SessionError extends TpaError {

@@ -64,6 +64,14 @@ export interface TpaSessionConfig {
   readonly cleanupTimeoutMs?: number;
   /** How long `disconnect` waits for the cloud's close frame. Default 2 s. */
   readonly closeTimeoutMs?: number;
+  /**
+   * When more than this many bytes wait in the socket (the cloud stopped reading it), displays are
+   * held back (the newest of each view is kept, and sent once it drains) and one `SEND_BLOCKED`
+   * error event says so. Default 1 MiB.
+   */
+  readonly sendBufferLimitBytes?: number;
+  /** A socket that stays blocked this long counts as lost (the session reconnects). Default 30 s. */
+  readonly sendBlockedTimeoutMs?: number;
   /** Text frames larger than this are refused with an error event. Default 1 MiB. */
   readonly maxMessageBytes?: number;
   /**
@@ -83,5 +91,7 @@ export const SESSION_DEFAULTS = {
   watchdogTimeoutMs: 60_000,
   cleanupTimeoutMs: 5_000,
   closeTimeoutMs: 2_000,
+  sendBufferLimitBytes: 1024 * 1024,
+  sendBlockedTimeoutMs: 30_000,
 };
 

@@ -28,6 +28,8 @@ import { LayoutManager, replayDisplays, type DisplayResult } from '../layouts/in
 import { CloudConnection, type CloudConnectionOptions, type ConnectionLoss } from './cloud-connection.js';
 import {
   onConnectionAck,
+  onConnectionBlocked,
+  onConnectionDrained,
   onConnectionBinary,
   onConnectionInternalError,
   onConnectionLost,
@@ -284,6 +286,8 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
         watchdogTimeoutMs: this.#config.watchdogTimeoutMs ?? SESSION_DEFAULTS.watchdogTimeoutMs,
         maxMessageBytes: this.#config.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
         closeTimeoutMs: this.#config.closeTimeoutMs ?? SESSION_DEFAULTS.closeTimeoutMs,
+        sendBufferLimitBytes: this.#config.sendBufferLimitBytes ?? SESSION_DEFAULTS.sendBufferLimitBytes,
+        sendBlockedTimeoutMs: this.#config.sendBlockedTimeoutMs ?? SESSION_DEFAULTS.sendBlockedTimeoutMs,
         owner: this,
       }),
     );
@@ -350,6 +354,15 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
 
   [onConnectionInternalError](error: TpaError): void {
     this.events.emitError(error);
+  }
+
+  [onConnectionBlocked](bufferedBytes: number): void {
+    this.logger.warn({ bufferedBytes }, 'the cloud is not reading the socket; displays wait (the newest of each view is kept)');
+    this.events.emitError(new SessionError('SEND_BLOCKED', `the cloud is not reading the socket (${bufferedBytes} bytes waiting): displays wait, the newest of each view is kept`, { sessionId: this.#sessionId }));
+  }
+
+  [onConnectionDrained](): void {
+    if (this.#state === 'connected') this.layouts[replayDisplays]();
   }
 
   #onMessage(message: CloudToTpaMessage): void {
@@ -468,7 +481,9 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
 
   #sendDisplay(message: DisplayEvent): DisplayResult {
     if (this.#isEnding()) return 'ended';
-    return this.#state === 'connected' && this.#connection?.send(message) ? 'sent' : 'queued';
+    // Not sent (no live connection, or a socket the cloud does not read): the layout manager keeps
+    // the newest display of each view, and sends it once connected or drained.
+    return this.#state === 'connected' && this.#connection?.send(message, true) === 'sent' ? 'sent' : 'queued';
   }
 
   #syncSubscriptions(streams: readonly string[]): void {
@@ -477,7 +492,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     if (key === this.#lastSubscriptions) return;
     // Each stream under the name its cloud knows (W7: the dismissal stream differs).
     const named = streams.map((stream) => streamNameFor(stream, this.#dialect));
-    if (this.#connection.send(buildSubscriptionUpdate(this.packageName, this.#sessionId, named))) this.#lastSubscriptions = key;
+    if (this.#connection.send(buildSubscriptionUpdate(this.packageName, this.#sessionId, named)) === 'sent') this.#lastSubscriptions = key;
   }
 
   /** Every ending goes through the scope: closing it is the one way a session ends. */

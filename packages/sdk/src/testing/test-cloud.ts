@@ -122,6 +122,14 @@ export class TestCloudConnection {
     (this.socket as unknown as { _socket?: { pause(): void } })._socket?.pause();
   }
 
+  /**
+   * Stops reading from the socket but keeps pinging it: a cloud that hangs on its input while its
+   * keepalive goes on, so the app's writes pile up and its watchdog never fires.
+   */
+  stopReading(): void {
+    (this.socket as unknown as { _socket?: { pause(): void } })._socket?.pause();
+  }
+
   /** Set by goSilent(): the cloud no longer pings this socket either. */
   silent = false;
 
