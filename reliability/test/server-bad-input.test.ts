@@ -173,7 +173,9 @@ describe('the API key never reaches an untrusted socket URL', () => {
   it.each(tricks)('%s', async (_name, url) => {
     await startServer({ augmentOSWebsocketUrl: 'wss://prod.augmentos.cloud/tpa-ws' });
     const request = sessionRequest('mallory-target', url(trapPort));
-    for (const body of [request, { ...request, augmentOSWebsocketUrl: undefined }, { ...request, mentraOSWebsocketUrl: undefined }]) {
+    // The URL as every real cloud names it, and under the later SDK's field name alone.
+    const { augmentOSWebsocketUrl: named, ...rest } = request;
+    for (const body of [request, { ...rest, mentraOSWebsocketUrl: named }, { ...request, mentraOSWebsocketUrl: named }]) {
       const response = await post(`${base}/webhook`, body);
       expectJsonError(response, 403, /untrusted socket URL/);
       expect(response.text).not.toContain(API_KEY);

@@ -1,5 +1,4 @@
-import type { AppSetting, CloudDialect, ConnectionAck, SettingValue, SubscriptionUpdate, WireSetting } from '@tpa/sdk/protocol';
-import type { AUGMENTOS_SETTINGS_FIELD } from './cloud-wire.js';
+import type { AppSetting, CloudDialect, ConnectionAckExtras, SettingValue, SubscriptionUpdate, WireSetting } from '@tpa/sdk/protocol';
 
 /** One app socket, as a dialect's behaviour drives it. */
 export interface AppSocketActions {
@@ -34,7 +33,7 @@ export interface AckSettingsSource {
 }
 
 /** The fields an ack carries besides `type`, `sessionId`, `settings` and `timestamp`. */
-export type AckExtras = Partial<Record<typeof AUGMENTOS_SETTINGS_FIELD, Readonly<Record<string, unknown>>>> & Pick<ConnectionAck, 'capabilities'>;
+export type AckExtras = ConnectionAckExtras;
 
 /** What a stop needs: the app's socket, if it has one, and the `stop_request` webhook. */
 export interface StopSteps {

@@ -11,7 +11,7 @@ import {
   type WireSetting,
 } from '@tpa/sdk/protocol';
 import { fitsCloseFrame } from '../sessions/close-frame.js';
-import { AppErrorCode, AUGMENTOS_SETTINGS_FIELD, CloudText } from './cloud-wire.js';
+import { AppErrorCode, CloudText } from './cloud-wire.js';
 import type { AckExtras, AckSettingsSource, AppMessageProblem, AppSocketActions, Dialect, InitRefusal } from './dialect.js';
 
 // The later cloud: Mentra-Community/MentraOS at c1f57fc3 (2025-06-27, `@mentra/sdk` 2.0.1), with
@@ -107,7 +107,7 @@ export const laterDialect: Dialect = {
   },
 
   // `augmentosSettings` (the defaults until the user saves some) and the glasses' `capabilities` (`AppManager.ts` L744-755).
-  ackExtras: (): AckExtras => ({ [AUGMENTOS_SETTINGS_FIELD]: DEFAULT_AUGMENTOS_SETTINGS, capabilities: EMULATED_GLASSES_CAPABILITIES }),
+  ackExtras: (): AckExtras => ({ augmentosSettings: DEFAULT_AUGMENTOS_SETTINGS, capabilities: EMULATED_GLASSES_CAPABILITIES }),
 
   refuseInit(socket: AppSocketActions, refusal: InitRefusal): void {
     switch (refusal) {

@@ -1,4 +1,4 @@
-import { SETTINGS_PATH, signWebhook, type SettingsRequest, type SettingValue } from '@tpa/sdk/protocol';
+import { buildSettingsRequest, SETTINGS_PATH, signWebhook, type SettingValue } from '@tpa/sdk/protocol';
 import type { Logger } from '@tpa/sdk/logging';
 import { appRouteUrl } from './app-routes.js';
 import { sendJsonRequest } from './json-request.js';
@@ -18,9 +18,7 @@ export interface SettingsPushOptions {
  */
 export async function postSettings(webhookUrl: string, userId: string, settings: readonly SettingValue[], options: SettingsPushOptions): Promise<void> {
   const url = appRouteUrl(webhookUrl, SETTINGS_PATH);
-  // TODO(protocol): a `buildSettingsRequest(userId, settings)` beside `SettingsRequestSchema`.
-  const request: SettingsRequest = { userIdForSettings: userId, settings: [...settings] };
-  const body = JSON.stringify(request);
+  const body = JSON.stringify(buildSettingsRequest(userId, settings));
   try {
     const answer = await sendJsonRequest({
       method: 'POST',

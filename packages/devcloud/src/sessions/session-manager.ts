@@ -16,7 +16,6 @@ import {
 import type { Logger } from '@tpa/sdk/logging';
 import type { AppInfo, AppRegistry } from '../apps/app-registry.js';
 import type { SettingsStore } from '../apps/settings-store.js';
-import { asRealCloudSends } from '../dialects/cloud-wire.js';
 import type { AppSocketActions, Dialect, InitRefusal } from '../dialects/index.js';
 import type { DisplayBoard } from '../display/display-board.js';
 import { AppNeverConnectedError, CloudClosedError, NoSessionError, StartCancelledError, WebhookFailedError } from '../errors.js';
@@ -119,7 +118,7 @@ export class SessionManager implements AppMessageHandlers {
     try {
       await this.learnSettings(app, session.signal);
       if (session.ended) throw new StartCancelledError(sessionId, 'stopped while starting');
-      const webhook = asRealCloudSends(buildSessionWebhookRequest({ sessionId, userId, websocketUrl: this.deps.websocketUrl() }));
+      const webhook = buildSessionWebhookRequest({ sessionId, userId, websocketUrl: this.deps.websocketUrl() });
       const delivery = sendWebhook(app.webhookUrl, webhook, this.deps.webhookPolicy, { signal: session.signal, logger });
       // The app may answer late (after it was acked), or its retry may fail: that is only worth a log line.
       delivery.catch((error: unknown) => {
@@ -195,7 +194,7 @@ export class SessionManager implements AppMessageHandlers {
       void replaced.close(CloseCode.NORMAL);
     }
     const ackSettings = dialect.ackSettings(settings.ackSource(session.userId, session.packageName));
-    connection.send({ ...buildConnectionAck(session.sessionId, ackSettings), ...dialect.ackExtras() });
+    connection.send(buildConnectionAck(session.sessionId, ackSettings, dialect.ackExtras()));
     session.markActive();
     table.changed();
   }

@@ -169,14 +169,42 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 // Builders of the cloud side, used by the dev cloud and by test peers.
 
-export function buildConnectionAck(sessionId: string, settings?: readonly WireSetting[]): ConnectionAck {
+/** What the later cloud adds to an ack (W8): the user's system settings and the glasses' capabilities. */
+export interface ConnectionAckExtras {
+  readonly augmentosSettings?: Readonly<Record<string, unknown>>;
+  readonly mentraosSettings?: Readonly<Record<string, unknown>>;
+  readonly capabilities?: Readonly<Record<string, unknown>>;
+}
+
+export function buildConnectionAck(sessionId: string, settings?: readonly WireSetting[], extras: ConnectionAckExtras = {}): ConnectionAck {
   return {
     type: CloudToTpaMessageType.CONNECTION_ACK,
     sessionId,
     ...(settings ? { settings: [...settings] } : {}),
+    ...extras,
     timestamp: wireTimestampNow(),
   };
 }
+
+/**
+ * The later cloud's `tpa_connection_error` codes (`websocket-app.service.ts` L42-50 at c1f57fc3;
+ * `APP_NOT_STARTED`: `AppManager.ts` L706). The spring cloud's `connection_error` has none.
+ */
+export const TpaConnectionErrorCode = {
+  MALFORMED_MESSAGE: 'MALFORMED_MESSAGE',
+  INVALID_API_KEY: 'INVALID_API_KEY',
+  SESSION_NOT_FOUND: 'SESSION_NOT_FOUND',
+  APP_NOT_STARTED: 'APP_NOT_STARTED',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+} as const;
+
+/** Error texts of the real cloud. */
+export const CloudErrorMessage = {
+  /** Spring's only answer to a message it failed on (`websocket.service.ts` L1218-1235 at 75f9793f). */
+  ERROR_PROCESSING_MESSAGE: 'Error processing message',
+  /** Later: the prefix of an invalid subscription's error (`websocket-app.service.ts` L301 at c1f57fc3). */
+  INVALID_SUBSCRIPTION_TYPE: 'Invalid subscription type',
+} as const;
 
 export function buildConnectionError(message: string): ConnectionError {
   return { type: CloudToTpaMessageType.CONNECTION_ERROR, message, timestamp: wireTimestampNow() };

@@ -58,6 +58,14 @@ export const CloseReason = {
   USER_SESSION_ENDED: 'User session ended',
   NO_ACTIVE_SESSION: 'No active session',
   INVALID_API_KEY: 'Invalid API key',
+  /** Later: a frame it cannot parse, or a close reason too long to send (`websocket-app.service.ts` L167-172, L424-425 at c1f57fc3). */
+  INTERNAL_SERVER_ERROR: 'Internal server error',
+  /** Later: an init naming a user with no session (`websocket-app.service.ts` L147-151), or a message before init. */
+  SESSION_NOT_FOUND: 'Session not found',
+  /** Later: a session id with no `-` (`websocket-app.service.ts` L139-145). */
+  INVALID_SESSION_ID_FORMAT: 'Invalid session ID format',
+  /** Later: an app neither loading nor running for that user (`AppManager.ts` L696-713). */
+  APP_NOT_STARTED: 'App not started for this session',
 } as const;
 
 /** Whether a close reason says the user stopped the app (either dialect). */

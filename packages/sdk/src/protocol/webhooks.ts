@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { StopReasonSchema } from './cloud-to-tpa.js';
-import { AppSettingSchema, SettingValueSchema } from './settings.js';
+import { AppSettingSchema, SettingValueSchema, type WireSetting } from './settings.js';
 import { WireTimestampSchema, wireTimestampNow } from './timestamps.js';
 import { decodeJson, parseTypedMessage, parseWithSchema, type ParseOptions, type ParseResult, type RawInput } from './parse.js';
 
@@ -54,7 +54,11 @@ export function websocketUrlOf(request: SessionWebhookRequest): string | undefin
   return request.augmentOSWebsocketUrl ?? request.mentraOSWebsocketUrl;
 }
 
-/** A session request as the cloud sends it: both socket URL field names carry the same URL. */
+/**
+ * A session request as every real cloud sends it, up to the newest: the socket URL under
+ * `augmentOSWebsocketUrl` only (`AppManager.ts` L853-859 at the 2026-04 cloud; `mentraOSWebsocketUrl`
+ * exists only in the later SDK's types).
+ */
 export function buildSessionWebhookRequest(fields: { sessionId: string; userId: string; websocketUrl: string }): SessionWebhookRequest {
   return {
     type: WebhookRequestType.SESSION_REQUEST,
@@ -62,7 +66,6 @@ export function buildSessionWebhookRequest(fields: { sessionId: string; userId: 
     userId: fields.userId,
     timestamp: wireTimestampNow(),
     augmentOSWebsocketUrl: fields.websocketUrl,
-    mentraOSWebsocketUrl: fields.websocketUrl,
   };
 }
 
@@ -92,6 +95,11 @@ export const SettingsRequestSchema = z.looseObject({
   settings: z.array(z.union([AppSettingSchema, SettingValueSchema])),
 });
 export type SettingsRequest = z.infer<typeof SettingsRequestSchema>;
+
+/** The body of the cloud's `POST <publicUrl>/settings` (`app-settings.routes.ts` L332-341 at c1f57fc3). */
+export function buildSettingsRequest(userIdForSettings: string, settings: readonly WireSetting[]): SettingsRequest {
+  return { userIdForSettings, settings: [...settings] };
+}
 
 export function parseSettingsRequest(input: RawInput, options?: ParseOptions): ParseResult<SettingsRequest> {
   const decoded = decodeJson(input, options);

@@ -11,6 +11,7 @@ import {
   subscriptionNames,
   TPA_WEBSOCKET_PATH,
   TpaToCloudMessageType,
+  type ConnectionAckExtras,
   type WireSetting,
   type ConnectionInit,
   type TpaToCloudMessage,
@@ -20,7 +21,7 @@ export interface TestCloudOptions {
   /** When set, an init with another key is closed with 1008 `Invalid API key`. */
   readonly apiKey?: string;
   /** Fields added to every ack, as the later cloud adds `augmentosSettings` and `capabilities`. */
-  readonly ackExtras?: Readonly<Record<string, unknown>>;
+  readonly ackExtras?: ConnectionAckExtras;
   /** Settings sent in every ack. */
   readonly settings?: readonly WireSetting[];
   /** Wait this long before acking (a slow cloud). */
@@ -257,7 +258,7 @@ export class TestCloud implements AsyncDisposable {
     }
     const ack = (): void => {
       if (connection.socket.readyState !== connection.socket.OPEN) return;
-      connection.send({ ...buildConnectionAck(init.sessionId, this.#options.settings), ...this.#options.ackExtras });
+      connection.send(buildConnectionAck(init.sessionId, this.#options.settings, this.#options.ackExtras));
       this.#options.afterAck?.(connection);
     };
     if (this.#options.ack === false) {

@@ -12,9 +12,10 @@ import {
 } from '@tpa/sdk/protocol';
 
 describe('webhooks', () => {
-  it('sends both socket URL names and reads either', () => {
+  it('sends the socket URL as every real cloud does (augmentOSWebsocketUrl only) and reads either name', () => {
     const request = buildSessionWebhookRequest({ sessionId: 'a-com.x', userId: 'a', websocketUrl: 'ws://127.0.0.1:1/tpa-ws' });
-    expect(request).toMatchObject({ augmentOSWebsocketUrl: 'ws://127.0.0.1:1/tpa-ws', mentraOSWebsocketUrl: 'ws://127.0.0.1:1/tpa-ws' });
+    expect(request).toMatchObject({ augmentOSWebsocketUrl: 'ws://127.0.0.1:1/tpa-ws' });
+    expect(request).not.toHaveProperty('mentraOSWebsocketUrl');
     const later = parseWebhookRequest({ type: 'session_request', sessionId: 'a-com.x', userId: 'a', timestamp: new Date().toISOString(), mentraOSWebsocketUrl: 'wss://cloud.example/tpa-ws' });
     expect(later.ok && later.value.type === 'session_request' && websocketUrlOf(later.value)).toBe('wss://cloud.example/tpa-ws');
   });
