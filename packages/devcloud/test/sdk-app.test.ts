@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TpaServer, type StopReason, type TpaSession } from '@tpa/sdk';
+import type { CloudDialect } from '@tpa/sdk/protocol';
 import { createDevCloud, type DevCloud } from '@tpa/devcloud';
 
 const PACKAGE = 'com.example.sdk-on-devcloud';
@@ -24,22 +25,22 @@ class CaptionsApp extends TpaServer {
   }
 }
 
-let cloud: DevCloud;
-let app: CaptionsApp;
+describe.each(['spring', 'later'] as const satisfies readonly CloudDialect[])('a TPA built on @tpa/sdk, on the dev cloud (%s dialect)', (dialect) => {
+  let cloud: DevCloud;
+  let app: CaptionsApp;
 
-beforeEach(async () => {
-  cloud = await createDevCloud({ port: 0 });
-  app = new CaptionsApp({ packageName: PACKAGE, apiKey: 'key', host: '127.0.0.1', port: 0, augmentOSWebsocketUrl: cloud.websocketUrl });
-  const { url } = await app.start();
-  cloud.registerApp({ packageName: PACKAGE, webhookUrl: `${url}/webhook`, apiKey: 'key' });
-});
+  beforeEach(async () => {
+    cloud = await createDevCloud({ port: 0, dialect });
+    app = new CaptionsApp({ packageName: PACKAGE, apiKey: 'key', host: '127.0.0.1', port: 0, augmentOSWebsocketUrl: cloud.websocketUrl });
+    const { url } = await app.start();
+    cloud.registerApp({ packageName: PACKAGE, webhookUrl: `${url}/webhook`, apiKey: 'key' });
+  });
 
-afterEach(async () => {
-  await app.stop();
-  await cloud.close();
-});
+  afterEach(async () => {
+    await app.stop();
+    await cloud.close();
+  });
 
-describe('a TPA built on @tpa/sdk, on the dev cloud', () => {
   it('subscribes, receives routed events, draws, and is stopped with a stop_request', async () => {
     const started = await cloud.startApp(USER, PACKAGE);
     const session = await cloud.waitForSession((info) => info.sessionId === started.sessionId && info.subscriptions.length === 3);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDevCloud, type DevCloud } from '@tpa/devcloud';
 import { NotifyServer } from '@tpa/notify';
-import { makeSessionId, type Layout } from '@tpa/sdk/protocol';
+import { makeSessionId, type CloudDialect, type Layout } from '@tpa/sdk/protocol';
 import { installLeakCheck, isCollected, type LeakCheck } from '@tpa/sdk/testing';
 
 const PACKAGE = 'com.augmentos.notify';
@@ -25,19 +25,6 @@ async function waitForMain(text: string, timeoutMs = 6_000): Promise<void> {
   await cloud.waitForDisplay(USER, () => mainText(cloud) === text, { timeoutMs });
 }
 
-beforeEach(async () => {
-  leaks = installLeakCheck();
-  cloud = await createDevCloud({ port: 0 });
-  server = new NotifyServer({ packageName: PACKAGE, apiKey: API_KEY, host: '127.0.0.1', port: 0, augmentOSWebsocketUrl: cloud.websocketUrl });
-  const address = await server.start();
-  cloud.registerApp({ packageName: PACKAGE, name: 'Notify', webhookUrl: `${address.url}/webhook`, apiKey: API_KEY });
-  await cloud.startApp(USER, PACKAGE);
-  // Three-second displays (the shortest the setting offers) keep the story short; the setting travels as a real settings_update.
-  cloud.updateSettings(USER, PACKAGE, { displayDurationSeconds: 3 });
-  await cloud.waitForDisplay(USER, (display) => display.views.main?.layout.layoutType === 'reference_card', { timeoutMs: 3_000 });
-  await settingArrived('displayDurationSeconds', 3);
-});
-
 /** Waits until the app's session has the setting from the cloud's settings_update. */
 async function settingArrived(key: string, value: unknown): Promise<void> {
   const deadline = Date.now() + 3_000;
@@ -47,13 +34,26 @@ async function settingArrived(key: string, value: unknown): Promise<void> {
   }
 }
 
-afterEach(async () => {
-  await server.stop();
-  await cloud.close();
-  leaks.uninstallAndAssert();
-});
+describe.each(['spring', 'later'] as const satisfies readonly CloudDialect[])('Notify on the dev cloud (%s dialect)', (dialect) => {
+  beforeEach(async () => {
+    leaks = installLeakCheck();
+    cloud = await createDevCloud({ port: 0, dialect });
+    server = new NotifyServer({ packageName: PACKAGE, apiKey: API_KEY, host: '127.0.0.1', port: 0, augmentOSWebsocketUrl: cloud.websocketUrl });
+    const address = await server.start();
+    cloud.registerApp({ packageName: PACKAGE, name: 'Notify', webhookUrl: `${address.url}/webhook`, apiKey: API_KEY });
+    await cloud.startApp(USER, PACKAGE);
+    // Three-second displays (the shortest the setting offers) keep the story short; the setting travels as a real settings_update.
+    cloud.updateSettings(USER, PACKAGE, { displayDurationSeconds: 3 });
+    await cloud.waitForDisplay(USER, (display) => display.views.main?.layout.layoutType === 'reference_card', { timeoutMs: 3_000 });
+    await settingArrived('displayDurationSeconds', 3);
+  });
 
-describe('Notify on the dev cloud', () => {
+  afterEach(async () => {
+    await server.stop();
+    await cloud.close();
+    leaks.uninstallAndAssert();
+  });
+
   it('shows notifications in order, one display duration each, formatted for the glasses', async () => {
     cloud.sendEvent(USER, 'phone_notification', notification('1', 'Messages', 'Ann', 'Lunch at noon?'));
     cloud.sendEvent(USER, 'phone_notification', notification('2', 'Mail', '', 'Your invoice...is ready\n\nThanks'));
