@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createDevCloud } from '@tpa/devcloud';
+import type { CloudDialect } from '@tpa/sdk/protocol';
 import { isCollected } from '@tpa/sdk/testing';
 import { LiveCaptions } from '../src/live-captions.js';
 
-describe('the minimal TPA from the SDK README', () => {
+describe.each(['spring', 'later'] as const satisfies readonly CloudDialect[])('the minimal TPA from the SDK README, on the %s cloud', (dialect) => {
   it('captions speech, shows the time on the dashboard, and leaves nothing when stopped', async () => {
-    await using cloud = await createDevCloud({ port: 0 });
+    await using cloud = await createDevCloud({ port: 0, dialect });
     await using app = new LiveCaptions({ packageName: 'com.example.captions', apiKey: 'key', host: '127.0.0.1', port: 0, augmentOSWebsocketUrl: cloud.websocketUrl });
     const { url } = await app.start();
     cloud.registerApp({ packageName: 'com.example.captions', webhookUrl: `${url}/webhook`, apiKey: 'key' });
