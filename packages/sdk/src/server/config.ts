@@ -41,7 +41,11 @@ export interface TpaServerConfig {
    * (`AOS_<packageName>_<first 8 characters of the API key>`), so cookies it signed still verify.
    */
   readonly cookieSecret?: string;
-  /** Largest request body (the SDK's routes and the JSON bodies of your own). Default 100 KiB. */
+  /**
+   * Largest request body (the SDK's routes and the JSON bodies of your own). Default 100 KiB. On the
+   * SDK's routes a longer declared body is refused with 413 before it is read, one with no declared
+   * length as soon as it passes the limit, and the connection is closed.
+   */
   readonly maxBodyBytes?: number;
   /**
    * Answer a session_request after at most this long even if `onSession` is still running (the

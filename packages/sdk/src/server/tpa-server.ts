@@ -35,6 +35,7 @@ import { SERVER_DEFAULTS, type ServerAddress, type TpaServerConfig } from './con
 import { ServerError } from './errors.js';
 import { loadCookieParser, loadExpress } from './express-loader.js';
 import { asyncRoute, rawBody, sendError, unhandledRequest } from './http-json.js';
+import { rawBodyWithin } from './request-body.js';
 import { SessionRegistry, type RegisteredSession } from './session-registry.js';
 import { failure, outcomeOfStarted, outcomeOfUnstarted, success, type WebhookOutcome } from './webhook-outcomes.js';
 import { TrustedSocketUrls } from './trusted-urls.js';
@@ -236,7 +237,7 @@ export class TpaServer implements AsyncDisposable {
     // JSON answers to machines: no ETag (a hash of every body) is needed.
     app.disable('etag');
     const maxBody = this.#config.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes;
-    const raw = express.raw({ type: () => true, limit: maxBody });
+    const raw = rawBodyWithin(maxBody);
     app.post(WEBHOOK_PATH, raw, asyncRoute((req, res) => this.#onWebhook(req, res), this.logger));
     app.post(SETTINGS_PATH, raw, asyncRoute((req, res) => this.#onSettings(req, res), this.logger));
     if (this.#config.healthCheck ?? SERVER_DEFAULTS.healthCheck) {

@@ -16,8 +16,11 @@ export class RawHttpClient {
     socket.on('data', (chunk: Buffer) => (this.#received += chunk.toString('latin1')));
     // A reset after the server's answer is expected when it stops reading a body mid-way.
     socket.on('error', () => undefined);
-    this.#closing = once(socket, 'close').then(() => {
-      this.#closed = true;
+    this.#closing = new Promise((resolve) => {
+      socket.once('close', () => {
+        this.#closed = true;
+        resolve();
+      });
     });
   }
 
