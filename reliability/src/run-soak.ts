@@ -6,6 +6,8 @@ import { PROBE_PREFIX, SoakApp, type Tally } from './soak-app.js';
 import type { SoakOptions } from './soak-options.js';
 import { countLeaks, type SoakReport } from './soak-report.js';
 import { randomEvent, randomFault } from './soak-traffic.js';
+import { ATTACK_KINDS, openAttackSockets, runAttack, type AttackOutcome } from './soak-attacks.js';
+import type { Logger } from '@tpa/sdk';
 import { SeededRandom } from './seeded-random.js';
 
 const PACKAGE = 'com.example.soak';
@@ -27,6 +29,15 @@ function codeOf(error: unknown): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A logger that throws on every call, as pino does once its destination was ended. */
+function throwingLogger(): Logger {
+  const fail = (): never => {
+    throw new Error('SonicBoom destroyed');
+  };
+  const logger: Logger = { trace: fail, debug: fail, info: fail, warn: fail, error: fail, child: () => logger };
+  return logger;
 }
 
 /** Runs `work` on every item, `limit` at a time. */
@@ -70,6 +81,9 @@ class SoakRun {
   #eventsSent = 0;
   #eventsDelivered = 0;
   #faultsSkipped = 0;
+  /** Attacks of the hostile mode by `kind outcome`, and those whose outcome was not the expected one. */
+  readonly #attacks: Tally = {};
+  readonly #attacksMissed: string[] = [];
   #cloud: DevCloud | undefined;
   #app: SoakApp | undefined;
 
@@ -113,8 +127,14 @@ class SoakRun {
       const leaks = await this.#checkLeaks(baseline, baselineHeap, timers);
       const app = this.#stack.app.counters;
       await this.#closeStack();
+      // The server's stop must have closed every slow-header connection an attack left open.
+      const stillOpen = (): number => [...openAttackSockets].filter((socket) => !socket.destroyed && !socket.readableEnded).length;
+      for (let waited = 0; stillOpen() > 0 && waited < 1_000; waited += 20) await sleep(20);
+      const attackSocketsLeft = stillOpen();
+      for (const socket of openAttackSockets) socket.destroy();
       const handlesLeftAfterClose = await settleToBaseline(before);
-      const report = this.#report({ app, accounting, unresponsive, leftAfterStop, ...leaks, handlesLeftAfterClose, elapsedMs: Date.now() - startedAt });
+      const attacks = { byOutcome: this.#attacks, missed: this.#attacksMissed, socketsLeftOpen: attackSocketsLeft };
+      const report = this.#report({ app, accounting, unresponsive, leftAfterStop, ...leaks, handlesLeftAfterClose, attacks, elapsedMs: Date.now() - startedAt });
       return { ...report, leaksFound: countLeaks(report) };
     } finally {
       timers?.stop();
@@ -132,6 +152,7 @@ class SoakRun {
       host: '127.0.0.1',
       port: 0,
       augmentOSWebsocketUrl: this.#cloud.websocketUrl,
+      ...(this.#options.hostile ? { logger: throwingLogger() } : {}),
       session: {
         watchdogTimeoutMs: 3_000,
         connectTimeoutMs: 5_000,
@@ -181,6 +202,7 @@ class SoakRun {
       for (let count = this.#random.count(eventsPerSecond, dt); count > 0; count--) this.#sendEvent();
       for (let count = this.#random.count(churnPerSecond, dt); count > 0; count--) this.#churn();
       for (let count = this.#random.count(faultsPerSecond, dt); count > 0; count--) this.#injectFault();
+      if (this.#options.hostile) for (let count = this.#random.count(this.#options.attacksPerSecond, dt); count > 0; count--) this.#attack();
       if (now >= nextAnnouncement) {
         nextAnnouncement = now + ANNOUNCE_EVERY_MS;
         this.#stack.app.bus.emit('announcement', 'all hands at 3');
@@ -235,6 +257,26 @@ class SoakRun {
       if (!(error instanceof DevCloudError)) throw error;
       this.#faultsSkipped++;
     }
+  }
+
+  #attack(): void {
+    const { cloud, app } = this.#stack;
+    const kind = this.#random.pick(ATTACK_KINDS);
+    const address = app.address;
+    if (!address) return;
+    const target = {
+      baseUrl: address.url,
+      packageName: PACKAGE,
+      liveUser: this.#liveIdleUser(),
+      sessionIdOf: (user: string) => makeSessionId(user, PACKAGE),
+      websocketUrl: cloud.websocketUrl,
+    };
+    this.#track(
+      runAttack(kind, target, this.#random).then((result: AttackOutcome) => {
+        bump(this.#attacks, `${result.kind} ${result.outcome}`);
+        if (!result.expected) this.#attacksMissed.push(`${result.kind}: ${result.outcome}`);
+      }),
+    );
   }
 
   #track(operation: Promise<void>): void {
@@ -338,9 +380,10 @@ class SoakRun {
     };
   }
 
-  #report(found: Pick<SoakReport, 'app' | 'accounting' | 'unresponsive' | 'leftAfterStop' | 'handlesLeft' | 'timersLeft' | 'handlesLeftAfterClose' | 'listenersLeft' | 'sessionsNotCollected' | 'heap' | 'elapsedMs'>): Omit<SoakReport, 'leaksFound'> {
+  #report(found: Pick<SoakReport, 'app' | 'accounting' | 'unresponsive' | 'leftAfterStop' | 'handlesLeft' | 'timersLeft' | 'handlesLeftAfterClose' | 'listenersLeft' | 'sessionsNotCollected' | 'heap' | 'elapsedMs' | 'attacks'>): Omit<SoakReport, 'leaksFound'> {
     return {
       seed: this.#options.seed,
+      hostile: this.#options.hostile,
       sessions: this.#options.sessions,
       durationMs: this.#options.durationMs,
       starts: this.#starts,

@@ -13,6 +13,14 @@ export interface SoakOptions {
   readonly churnPerSecond: number;
   /** Faults injected into live sockets, default one twenty-fifth of the sessions per second. */
   readonly faultsPerSecond: number;
+  /**
+   * Hostile mode (issue 12): attacks on the app's HTTP side mixed into the chaos (huge and endless
+   * bodies, slow headers, bad JSON, stale webhooks, floods of bad settings, deep values) and a
+   * logger that throws on every call. Default off.
+   */
+  readonly hostile: boolean;
+  /** Attacks per second in hostile mode, default one fiftieth of the sessions per second (at least 1). */
+  readonly attacksPerSecond: number;
   /** How long the run waits, after the chaos, for every session to settle. Default 30 s. */
   readonly settleTimeoutMs: number;
   /** Heap growth allowed after everything ended, default max(16 MiB, 10 % of the baseline heap). */
@@ -33,6 +41,8 @@ export function soakOptions(overrides: Partial<SoakOptions> = {}): SoakOptions {
     eventsPerSecond: sessions * 2,
     churnPerSecond: Math.max(1, sessions / 10),
     faultsPerSecond: Math.max(1, sessions / 25),
+    hostile: false,
+    attacksPerSecond: Math.max(1, sessions / 50),
     settleTimeoutMs: 30_000,
     ...overrides,
     sessions,
@@ -51,6 +61,8 @@ Exits with 1 when a session is unaccounted for or something leaked.
   --seed <n>            replay a run (the seed is printed with every report)
   --events-per-second <n>, --churn-per-second <n>, --faults-per-second <n>
                         override a rate (defaults scale with --sessions)
+  --hostile             mix attacks on the app's HTTP side into the chaos, and give the
+                        app a logger that throws on every call (--attacks-per-second <n>)
   --help                this text
 `;
 
@@ -61,14 +73,20 @@ const FLAGS: Record<string, keyof SoakOptions | 'seconds'> = {
   '--events-per-second': 'eventsPerSecond',
   '--churn-per-second': 'churnPerSecond',
   '--faults-per-second': 'faultsPerSecond',
+  '--attacks-per-second': 'attacksPerSecond',
 };
 
 /** Reads the CLI's arguments; `undefined` means "print the usage". Throws a RangeError on a bad argument. */
 export function parseSoakArgs(argv: readonly string[]): SoakOptions | undefined {
   const given: Record<string, number> = {};
+  let hostile = false;
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index] ?? '';
     if (flag === '--help' || flag === '-h') return undefined;
+    if (flag === '--hostile') {
+      hostile = true;
+      continue;
+    }
     const name = FLAGS[flag];
     if (!name) throw new RangeError(`unknown argument "${flag}"; see --help`);
     const text = argv[++index];
@@ -80,5 +98,5 @@ export function parseSoakArgs(argv: readonly string[]): SoakOptions | undefined 
   }
   const { seconds, ...rest } = given;
   if (rest.sessions === 0) throw new RangeError('--sessions must be at least 1');
-  return soakOptions({ ...rest, ...(seconds !== undefined ? { durationMs: Math.round(seconds * 1000) } : {}) });
+  return soakOptions({ ...rest, hostile, ...(seconds !== undefined ? { durationMs: Math.round(seconds * 1000) } : {}) });
 }

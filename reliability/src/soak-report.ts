@@ -4,6 +4,8 @@ import type { SoakAppCounters, Tally } from './soak-app.js';
 /** Everything a soak did and found. `leaksFound` is the one number that must be zero. */
 export interface SoakReport {
   readonly seed: number;
+  /** Whether the attacks of the hostile mode were mixed in. */
+  readonly hostile: boolean;
   readonly sessions: number;
   readonly durationMs: number;
   /** Wall time of the whole run, ramp-up and checks included. */
@@ -37,6 +39,8 @@ export interface SoakReport {
   readonly listenersLeft: number;
   readonly sessionsNotCollected: number;
   readonly heap: { readonly baselineBytes: number; readonly peakBytes: number; readonly afterBytes: number; readonly toleranceBytes: number };
+  /** Hostile mode: attacks by `kind outcome`, those whose outcome was not the expected one, slow connections the server's stop left open. */
+  readonly attacks: { readonly byOutcome: Tally; readonly missed: readonly string[]; readonly socketsLeftOpen: number };
   readonly leaksFound: number;
 }
 
@@ -79,7 +83,9 @@ export function countLeaks(report: Omit<SoakReport, 'leaksFound'>): number {
     (heap.afterBytes - heap.baselineBytes > heap.toleranceBytes ? 1 : 0) +
     (report.warnings.MaxListenersExceededWarning ?? 0) +
     report.app.invalidEventsSeen +
-    report.app.lateDrawsSent
+    report.app.lateDrawsSent +
+    report.attacks.missed.length +
+    report.attacks.socketsLeftOpen
   );
 }
 
@@ -89,6 +95,7 @@ export function formatSoakReport(report: SoakReport): string {
   const examples = (ids: readonly string[]): string => (ids.length === 0 ? '0' : `${ids.length} (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', ...' : ''})`);
   const rows: Array<[string, string]> = [
     ['seed', String(report.seed)],
+    ['mode', report.hostile ? 'hostile (attacks mixed in, a logger that throws)' : 'chaos'],
     ['sessions kept running', `${report.sessions} (peak ${report.peakLive} live)`],
     ['chaos / whole run', `${(report.durationMs / 1000).toFixed(0)} s / ${(report.elapsedMs / 1000).toFixed(1)} s`],
     ['starts / restarts / stops', `${report.starts} / ${report.restarts} / ${report.stops}`],
@@ -98,6 +105,13 @@ export function formatSoakReport(report: SoakReport): string {
     ['events sent / delivered by the cloud / received by handlers', `${report.eventsSent} / ${report.eventsDelivered} / ${app.eventsReceived}`],
     ['faults injected, by kind', `${tally(report.faults)} (${report.faultsSkipped} skipped: socket not open)`],
     ['reconnects', String(app.reconnects)],
+    ...(report.hostile
+      ? ([
+          ['attacks, by kind and outcome', tally(report.attacks.byOutcome)],
+          ['attacks not answered as expected', examples(report.attacks.missed)],
+          ['slow connections left open by the server\'s stop', String(report.attacks.socketsLeftOpen)],
+        ] as Array<[string, string]>)
+      : []),
     ['error events, by code', tally(app.errorsByCode)],
     ['displays sent', String(app.displaysSent)],
     ['late draws refused / sent', `${app.lateDrawsRefused} / ${app.lateDrawsSent}`],
