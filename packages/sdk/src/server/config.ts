@@ -32,9 +32,12 @@ export interface TpaServerConfig {
    * `trustedWebsocketUrls`.
    */
   readonly trustRealCloud?: boolean;
-  /** When set, webhooks (and `POST /settings`) must carry a valid HMAC signature, else 401. */
+  /**
+   * When set, webhooks (and `POST /settings`) must carry a valid HMAC signature, else 401. Each
+   * signature is taken once: a repeat within the replay window is refused with 401.
+   */
   readonly webhookSecret?: string;
-  /** How far a signature's time may be from now. Default 5 minutes. */
+  /** How old a signature may be. Default 5 minutes. One dated more than 30 s ahead is refused. */
   readonly signatureToleranceMs?: number;
   /**
    * Signs and checks the cookies of your own routes (`req.signedCookies`). Default: the real SDK's

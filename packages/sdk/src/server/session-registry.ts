@@ -1,6 +1,6 @@
 import type { TpaSession } from '../session/index.js';
 import type { WebhookOutcome } from './webhook-outcomes.js';
-import type { StopReason } from '../protocol/index.js';
+import { timestampToDate, type StopReason, type WireTimestamp } from '../protocol/index.js';
 
 export interface RegisteredSession {
   readonly session: TpaSession;
@@ -8,7 +8,7 @@ export interface RegisteredSession {
   readonly userId: string;
   readonly startedAt: number;
   /** The `timestamp` of the session_request that started it: a retry of that request carries the same one. */
-  readonly requestTimestamp: string | number;
+  readonly requestTimestamp: WireTimestamp;
   /** The answer to that request, shared with a retry that arrives while it is in flight. */
   outcome: Promise<WebhookOutcome> | undefined;
   /** Whether that request has been answered. */
@@ -17,6 +17,14 @@ export interface RegisteredSession {
   stopReason: StopReason | undefined;
   /** Settles once `onStop` has run for it (it runs at most once, when the user or the cloud stopped it). */
   stopped: Promise<void> | undefined;
+}
+
+/**
+ * Whether a webhook dated `timestamp` was sent before the session_request that started `entry`:
+ * a replay, or a delivery overtaken by a newer one. A date that does not read is never older.
+ */
+export function predates(timestamp: WireTimestamp, entry: RegisteredSession): boolean {
+  return timestampToDate(timestamp).getTime() < timestampToDate(entry.requestTimestamp).getTime();
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   declaredSettings,
   decodeJson,
   parseWithSchema,
+  DEFAULT_SIGNATURE_TOLERANCE_MS,
 } from '../protocol/index.js';
 import { childLogger, safeLogger, silentLogger, type Logger } from '../logging/index.js';
 import { Scope } from '../resources/index.js';
@@ -36,8 +37,9 @@ import { ServerError } from './errors.js';
 import { loadCookieParser, loadExpress } from './express-loader.js';
 import { asyncRoute, rawBody, sendError, unhandledRequest } from './http-json.js';
 import { rawBodyWithin } from './request-body.js';
-import { SessionRegistry, type RegisteredSession } from './session-registry.js';
-import { failure, outcomeOfStarted, outcomeOfUnstarted, success, type WebhookOutcome } from './webhook-outcomes.js';
+import { REFUSED_SIGNATURE_USE, SeenSignatures } from './seen-signatures.js';
+import { predates, SessionRegistry, type RegisteredSession } from './session-registry.js';
+import { failure, outcomeOfStarted, outcomeOfUnstarted, staleRequest, success, type WebhookOutcome } from './webhook-outcomes.js';
 import { TrustedSocketUrls } from './trusted-urls.js';
 
 type ServerState = 'created' | 'starting' | 'listening' | 'stopping' | 'stopped';
@@ -88,6 +90,8 @@ export class TpaServer implements AsyncDisposable {
   /** The current session of each id, for lookups. */
   readonly #registry = new SessionRegistry();
   #http: Server | undefined;
+  /** The webhook signatures taken within the replay window, made on the first signed request. */
+  #seenSignatures: SeenSignatures | undefined;
   #listening: Promise<void> | undefined;
   #state: ServerState = 'created';
   #startedAt = Date.now();
@@ -292,15 +296,19 @@ export class TpaServer implements AsyncDisposable {
   #checkSignature(req: Request, res: Response): boolean {
     const secret = this.#config.webhookSecret;
     if (!secret) return true;
-    const check = verifyWebhookSignature(
-      secret,
-      rawBody(req),
-      { signature: req.get(SIGNATURE_HEADER), timestamp: req.get(SIGNATURE_TIMESTAMP_HEADER) },
-      this.#config.signatureToleranceMs === undefined ? {} : { toleranceMs: this.#config.signatureToleranceMs },
-    );
-    if (check.ok) return true;
-    this.logger.warn({ reason: check.reason, path: req.path }, 'refused a request with a bad signature');
-    sendError(res, 401, check.message);
+    const headers = { signature: req.get(SIGNATURE_HEADER), timestamp: req.get(SIGNATURE_TIMESTAMP_HEADER) };
+    const toleranceMs = this.#config.signatureToleranceMs ?? DEFAULT_SIGNATURE_TOLERANCE_MS;
+    const check = verifyWebhookSignature(secret, rawBody(req), headers, { toleranceMs });
+    let refusal: { readonly reason: string; readonly message: string } | undefined = check.ok ? undefined : check;
+    if (check.ok) {
+      // A valid signature is taken once: a captured request sent again within the window is refused.
+      this.#seenSignatures ??= new SeenSignatures(toleranceMs);
+      const use = this.#seenSignatures.take(String(headers.signature), Number(headers.timestamp) * 1000);
+      if (use !== 'taken') refusal = { reason: use, message: REFUSED_SIGNATURE_USE[use] };
+    }
+    if (!refusal) return true;
+    this.logger.warn({ reason: refusal.reason, path: req.path }, 'refused a request with a bad signature');
+    sendError(res, 401, refusal.message);
     return false;
   }
 
@@ -336,6 +344,10 @@ export class TpaServer implements AsyncDisposable {
       }
       this.logger.info({ sessionId: request.sessionId }, 'session_request retried after it was answered; the session is already running');
       return Promise.resolve(success('session already running'));
+    }
+    if (current && predates(request.timestamp, current)) {
+      this.logger.warn({ sessionId: request.sessionId, timestamp: request.timestamp }, 'refused a session_request older than the running session');
+      return Promise.resolve(staleRequest('session_request', request.timestamp, current.requestTimestamp));
     }
     // Owned by the server from now until it has fully closed: stop() waits for it, whatever its state.
     const session = new TpaSession({
@@ -433,6 +445,10 @@ export class TpaServer implements AsyncDisposable {
     const { sessionId, reason } = request;
     const entry = this.#registry.get(sessionId);
     if (!entry) return success('no such session; nothing to stop');
+    if (predates(request.timestamp, entry)) {
+      this.logger.warn({ sessionId, timestamp: request.timestamp }, 'refused a stop_request older than the running session');
+      return staleRequest('stop_request', request.timestamp, entry.requestTimestamp);
+    }
     // Whatever its state: a start still waiting or connecting is cancelled by this.
     entry.stopReason = reason;
     await entry.session.disconnect({ kind: 'stopped_by_user', message: `stop_request: ${reason}` });

@@ -1,4 +1,4 @@
-import { webhookError, webhookSuccess } from '../protocol/index.js';
+import { webhookError, webhookSuccess, type WireTimestamp } from '../protocol/index.js';
 import type { SessionEndReason } from '../session/index.js';
 
 /** What a webhook is answered with. */
@@ -12,6 +12,12 @@ export const failure = (status: number, message: string, extra: Record<string, u
   status,
   body: { ...webhookError(message), ...extra },
 });
+
+/** The answer to a webhook sent before the running session's own session_request: it changes nothing. */
+export function staleRequest(type: 'session_request' | 'stop_request', timestamp: WireTimestamp, current: WireTimestamp): WebhookOutcome {
+  const message = `stale ${type}: dated ${String(timestamp)}, before the running session's session_request (${String(current)}); the running session is left alone`;
+  return failure(409, message, { code: 'STALE_REQUEST' });
+}
 
 /** The answer for a session whose start finished (or was cut short): it may have ended meanwhile. */
 export function outcomeOfStarted(ended: SessionEndReason | undefined): WebhookOutcome {

@@ -293,7 +293,8 @@ describe('races the review found', () => {
     const restart = post(`${base}/webhook`, { ...sessionRequest('pia', cloud.url), timestamp: new Date(Date.now() + 1_000).toISOString() });
     // The restart is ending the old session (its slow cleanup runs) when the stop arrives.
     await eventually(() => cleanupStarted);
-    const stop = await post(`${base}/webhook`, stopRequest('pia'));
+    // Dated after the restart, as the cloud dates a stop it sends later (an older one is stale).
+    const stop = await post(`${base}/webhook`, { ...stopRequest('pia'), timestamp: new Date(Date.now() + 2_000).toISOString() });
     expect(stop.status).toBe(200);
     expect(await restart).toMatchObject({ status: 409, body: { code: 'STOPPED' } });
     expect(server.sessionCount).toBe(0);
