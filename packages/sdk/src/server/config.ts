@@ -51,8 +51,9 @@ export interface TpaServerConfig {
    */
   readonly maxBodyBytes?: number;
   /**
-   * Answer a session_request after at most this long even if `onSession` is still running (the
-   * real cloud gives up after 10 s and retries). Default 5 s.
+   * Answer a session_request at most this long after it arrived, even if the session is still
+   * connecting or `onSession` is still running (the real cloud gives up after 10 s and retries).
+   * Default 5 s.
    */
   readonly webhookResponseTimeoutMs?: number;
   /** How long `stop()` waits for sessions and requests before it forces them. Default 10 s. */

@@ -377,13 +377,38 @@ export class TpaServer implements AsyncDisposable {
     // that arrives while it waits for the previous one to end ends it too.
     this.#registry.set(entry);
     const arrivedAt = Date.now();
-    entry.outcome = this.#startSession(entry, current?.session, arrivedAt).finally(() => {
+    entry.outcome = this.#answerInTime(this.#startSession(entry, current?.session), session, arrivedAt).finally(() => {
       entry.answered = true;
     });
     return entry.outcome;
   }
 
-  async #startSession(entry: RegisteredSession, previous: TpaSession | undefined, arrivedAt: number): Promise<WebhookOutcome> {
+  /**
+   * The start's outcome, or 200 once `webhookResponseTimeoutMs` has passed since the webhook
+   * arrived (the cloud gives up after 10 s and retries) while the previous session still ends, the
+   * session still connects or `onSession` still runs; the start goes on, and a later failure ends
+   * the session.
+   */
+  async #answerInTime(starting: Promise<WebhookOutcome>, session: TpaSession, arrivedAt: number): Promise<WebhookOutcome> {
+    const limitMs = Math.max(0, (this.#config.webhookResponseTimeoutMs ?? SERVER_DEFAULTS.webhookResponseTimeoutMs) - (Date.now() - arrivedAt));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const slow = new Promise<'slow'>((resolve) => {
+      timer = setTimeout(() => resolve('slow'), limitMs);
+    });
+    try {
+      const outcome = await Promise.race([starting, slow]);
+      if (outcome !== 'slow') return outcome;
+      const connecting = session.state !== 'connected';
+      const what = connecting ? 'the session is still connecting' : 'onSession is still running';
+      this.logger.warn({ sessionId: session.sessionId, limitMs, state: session.state }, `${what}; answering the webhook now so the cloud does not retry`);
+      return success(connecting ? 'session starting; still connecting' : 'session started; onSession still running');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Ends the previous session of the id, connects, runs `onSession`; resolves with the outcome, never rejects. */
+  async #startSession(entry: RegisteredSession, previous: TpaSession | undefined): Promise<WebhookOutcome> {
     const { session, sessionId, userId } = entry;
     if (previous) {
       this.logger.info({ sessionId }, 'a new session_request for a live session: ending the old one first');
@@ -400,17 +425,11 @@ export class TpaServer implements AsyncDisposable {
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'CONNECTION_FAILED';
       return failure(500, 'Failed to connect', { code });
     }
-    return this.#runOnSession(session, sessionId, userId, arrivedAt);
+    return this.#runOnSession(session, sessionId, userId);
   }
 
-  async #runOnSession(session: TpaSession, sessionId: string, userId: string, arrivedAt: number): Promise<WebhookOutcome> {
+  async #runOnSession(session: TpaSession, sessionId: string, userId: string): Promise<WebhookOutcome> {
     const running = (async () => this.onSession(session, sessionId, userId))();
-    // The budget counts from the webhook's arrival: connecting has used part of it.
-    const limitMs = Math.max(0, (this.#config.webhookResponseTimeoutMs ?? SERVER_DEFAULTS.webhookResponseTimeoutMs) - (Date.now() - arrivedAt));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const slow = new Promise<'slow'>((resolve) => {
-      timer = setTimeout(() => resolve('slow'), limitMs);
-    });
     const endOnFailure = async (error: unknown): Promise<void> => {
       const failed = new ServerError('ON_SESSION_FAILED', `onSession failed for ${sessionId}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       this.logger.error({ err: failed, sessionId }, failed.message);
@@ -423,19 +442,13 @@ export class TpaServer implements AsyncDisposable {
       else stopWatching = session.scope.onClose(() => resolve('ended'));
     });
     try {
-      const result = await Promise.race([running.then(() => 'done' as const), slow, ended]);
-      if (result === 'slow') {
-        this.logger.warn({ sessionId, limitMs }, 'onSession is still running; answering the webhook now so the cloud does not retry');
-        running.catch(endOnFailure);
-        return success('session started; onSession still running');
-      }
+      const result = await Promise.race([running.then(() => 'done' as const), ended]);
       if (result === 'ended') running.catch(endOnFailure);
       return outcomeOfStarted(session.endReason);
     } catch (error) {
       await endOnFailure(error);
       return failure(500, 'Failed to connect', { code: 'ON_SESSION_FAILED' });
     } finally {
-      clearTimeout(timer);
       // Not kept for the session's life: a server holds thousands of sessions.
       stopWatching?.();
     }

@@ -63,7 +63,7 @@ describe('connecting counts against webhookResponseTimeoutMs', () => {
     expect(session?.endReason?.kind).toBe('connect_failed');
     expect(server?.started).toEqual([]);
     expect(server?.stops).toEqual([]);
-    expect(cloud?.openConnections).toHaveLength(0);
+    await eventually(() => cloud?.openConnections.length === 0, 2_000, 'the socket to close at the cloud');
   });
 
   it('a slow ack: answered 200 before the ack; the session then connects and onSession runs', async () => {
