@@ -51,6 +51,19 @@ export interface TpaServerConfig {
    */
   readonly maxBodyBytes?: number;
   /**
+   * How long a request's head may take to arrive (from the connection, or from the previous
+   * request); then 408 and the connection closes. Default 10 s; 0 for none.
+   */
+  readonly headersTimeoutMs?: number;
+  /** How long a whole request (head and body) may take to arrive; then 408. Default 30 s; 0 for none. */
+  readonly requestTimeoutMs?: number;
+  /**
+   * The most HTTP connections open at once; more are dropped as they connect (logged at most once a
+   * minute). Default: no cap (Node's). A webhook server needs few; a cap such as 1,000 bounds what
+   * idle connections can hold.
+   */
+  readonly maxConnections?: number;
+  /**
    * Answer a session_request at most this long after it arrived, even if the session is still
    * connecting or `onSession` is still running (the real cloud gives up after 10 s and retries).
    * Default 5 s.
@@ -68,6 +81,8 @@ export const SERVER_DEFAULTS = {
   maxBodyBytes: 100 * 1024,
   webhookResponseTimeoutMs: 5_000,
   shutdownTimeoutMs: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
 } as const;
 
 /** Where a started server listens. */

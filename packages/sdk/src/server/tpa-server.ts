@@ -36,6 +36,7 @@ import { SERVER_DEFAULTS, type ServerAddress, type TpaServerConfig } from './con
 import { ServerError } from './errors.js';
 import { loadCookieParser, loadExpress } from './express-loader.js';
 import { asyncRoute, rawBody, sendError, unhandledRequest } from './http-json.js';
+import { HttpConnections, httpServerOptions } from './http-connections.js';
 import { rawBodyWithin } from './request-body.js';
 import { REFUSED_SIGNATURE_USE, SeenSignatures } from './seen-signatures.js';
 import { predates, SessionRegistry, type RegisteredSession } from './session-registry.js';
@@ -90,6 +91,7 @@ export class TpaServer implements AsyncDisposable {
   /** The current session of each id, for lookups. */
   readonly #registry = new SessionRegistry();
   #http: Server | undefined;
+  #connections: HttpConnections | undefined;
   /** The webhook signatures taken within the replay window, made on the first signed request. */
   #seenSignatures: SeenSignatures | undefined;
   #listening: Promise<void> | undefined;
@@ -157,11 +159,19 @@ export class TpaServer implements AsyncDisposable {
       const stopped = this.#state === 'stopped' || this.#state === 'stopping';
       throw new ServerError(stopped ? 'SERVER_STOPPED' : 'ALREADY_STARTED', `start() needs a new server; this one is ${this.#state}`);
     }
+    const httpOptions = httpServerOptions({
+      headersTimeoutMs: this.#config.headersTimeoutMs ?? SERVER_DEFAULTS.headersTimeoutMs,
+      requestTimeoutMs: this.#config.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs,
+    });
     this.#state = 'starting';
     if (!this.#tpaConfig && this.#config.publicDir) this.#declaredSettings = await this.#readDeclaredSettings(this.#config.publicDir);
     const unhandled = unhandledRequest(this.logger, this.#config.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes);
     const app = this.#app as unknown as (req: IncomingMessage, res: ServerResponse, done: (error?: unknown) => void) => void;
-    const http = createServer((req, res) => app(req, res, (error?: unknown) => unhandled(error, req, res)));
+    const http = createServer(httpOptions);
+    // Before the app's handler, so that it sees each request first.
+    this.#connections = new HttpConnections(http, this.logger);
+    http.on('request', (req: IncomingMessage, res: ServerResponse) => app(req, res, (error?: unknown) => unhandled(error, req, res)));
+    if (this.#config.maxConnections !== undefined) http.maxConnections = this.#config.maxConnections;
     this.#http = http;
     this.#listening = new Promise<void>((resolve, reject) => {
       const onError = (error: Error): void => {
@@ -495,9 +505,10 @@ export class TpaServer implements AsyncDisposable {
     if (previous === 'starting') await this.#listening?.catch(() => undefined);
     this.logger.info({ sessions: this.#registry.size }, 'stopping');
     const http = this.#http;
-    // Phase 1: no new webhooks (they get 503) and no new connections.
+    // Phase 1: no new webhooks (they get 503) and no new connections; connections with no request
+    // being answered (idle, or a request still arriving) end now.
     const closed = http?.listening ? new Promise<void>((resolve) => http.close(() => resolve())) : Promise.resolve();
-    http?.closeIdleConnections();
+    this.#connections?.drain();
     const limitMs = this.#config.shutdownTimeoutMs ?? SERVER_DEFAULTS.shutdownTimeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<'late'>((resolve) => {
