@@ -123,15 +123,15 @@ class SoakRun {
       const unresponsive = await this.#probeLiveSessions();
       this.#progress('stopping every session');
       const leftAfterStop = await this.#stopEveryone();
+      // Slow-header connections must be cut off by the server's timeouts, well before these 3 s.
+      const stillOpen = (): number => [...openAttackSockets].filter((socket) => !socket.destroyed && !socket.readableEnded).length;
+      for (let waited = 0; stillOpen() > 0 && waited < 3_000; waited += 20) await sleep(20);
+      const attackSocketsLeft = stillOpen();
+      for (const socket of openAttackSockets) socket.destroy();
       this.#progress('checking for leaks');
       const leaks = await this.#checkLeaks(baseline, baselineHeap, timers);
       const app = this.#stack.app.counters;
       await this.#closeStack();
-      // The server's stop must have closed every slow-header connection an attack left open.
-      const stillOpen = (): number => [...openAttackSockets].filter((socket) => !socket.destroyed && !socket.readableEnded).length;
-      for (let waited = 0; stillOpen() > 0 && waited < 1_000; waited += 20) await sleep(20);
-      const attackSocketsLeft = stillOpen();
-      for (const socket of openAttackSockets) socket.destroy();
       const handlesLeftAfterClose = await settleToBaseline(before);
       const attacks = { byOutcome: this.#attacks, missed: this.#attacksMissed, socketsLeftOpen: attackSocketsLeft };
       const report = this.#report({ app, accounting, unresponsive, leftAfterStop, ...leaks, handlesLeftAfterClose, attacks, elapsedMs: Date.now() - startedAt });
@@ -152,7 +152,9 @@ class SoakRun {
       host: '127.0.0.1',
       port: 0,
       augmentOSWebsocketUrl: this.#cloud.websocketUrl,
-      ...(this.#options.hostile ? { logger: throwingLogger() } : {}),
+      // Hostile: a logger that throws, and short HTTP timeouts, as a webhook server can afford, so
+      // that slow-header attacks are cut off within the run.
+      ...(this.#options.hostile ? { logger: throwingLogger(), headersTimeoutMs: 1_000, requestTimeoutMs: 2_000 } : {}),
       session: {
         watchdogTimeoutMs: 3_000,
         connectTimeoutMs: 5_000,

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { buildSessionWebhookRequest, buildStopWebhookRequest } from '@tpa/sdk/protocol';
-import { postJson } from '@tpa/sdk/testing';
+import { request } from 'node:http';
 import type { SeededRandom } from './seeded-random.js';
 
 /**
@@ -81,6 +81,23 @@ export async function runAttack(kind: AttackKind, target: AttackTarget, random: 
   }
 }
 
+/**
+ * POSTs `body` (JSON unless already a string) on a connection of its own that closes with the
+ * answer, so that no kept-alive socket of the attacker's is mistaken for one the server leaked.
+ */
+function postJson(url: string, body: unknown): Promise<{ status: number }> {
+  const payload = typeof body === 'string' ? body : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', connection: 'close' } }, (answer) => {
+      answer.resume();
+      answer.on('end', () => resolve({ status: answer.statusCode ?? 0 }));
+      answer.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
 async function httpAttack(kind: AttackKind, send: () => Promise<{ status: number }>, expected: readonly number[]): Promise<AttackOutcome> {
   try {
     const { status } = await send();
@@ -129,6 +146,8 @@ function slowHeaders(target: AttackTarget): Promise<AttackOutcome> {
   const { port } = new URL(target.baseUrl);
   const socket = connect(Number(port), '127.0.0.1');
   socket.on('error', () => undefined);
+  // Read what the server sends (a 408), so that its close is seen and this side closes too.
+  socket.resume();
   openAttackSockets.add(socket);
   socket.on('close', () => openAttackSockets.delete(socket));
   socket.on('connect', () => socket.write('POST /webhook HTTP/1.1\r\nHost: x\r\n'));

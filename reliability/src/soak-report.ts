@@ -39,7 +39,7 @@ export interface SoakReport {
   readonly listenersLeft: number;
   readonly sessionsNotCollected: number;
   readonly heap: { readonly baselineBytes: number; readonly peakBytes: number; readonly afterBytes: number; readonly toleranceBytes: number };
-  /** Hostile mode: attacks by `kind outcome`, those whose outcome was not the expected one, slow connections the server's stop left open. */
+  /** Hostile mode: attacks by `kind outcome`, those whose outcome was not the expected one, slow connections the server never cut off. */
   readonly attacks: { readonly byOutcome: Tally; readonly missed: readonly string[]; readonly socketsLeftOpen: number };
   readonly leaksFound: number;
 }
@@ -109,7 +109,7 @@ export function formatSoakReport(report: SoakReport): string {
       ? ([
           ['attacks, by kind and outcome', tally(report.attacks.byOutcome)],
           ['attacks not answered as expected', examples(report.attacks.missed)],
-          ['slow connections left open by the server\'s stop', String(report.attacks.socketsLeftOpen)],
+          ['slow connections the server did not cut off', String(report.attacks.socketsLeftOpen)],
         ] as Array<[string, string]>)
       : []),
     ['error events, by code', tally(app.errorsByCode)],

@@ -26,6 +26,20 @@ describe('the chaos soak', () => {
   }, 40_000);
 });
 
+describe('the hostile soak', () => {
+  it('answers every attack as a hardened server does, with a logger that throws, and leaks nothing', async () => {
+    const options = soakOptions({ sessions: 30, durationMs: 3_000, seed: 20_261_201, settleTimeoutMs: 15_000, hostile: true, attacksPerSecond: 8 });
+    const report: SoakReport = await runSoak(options);
+    const table = formatSoakReport(report);
+    expect(report.leaksFound, table).toBe(0);
+    expect(report.attacks.missed, table).toEqual([]);
+    const kinds = new Set(Object.keys(report.attacks.byOutcome).map((entry) => entry.split(' ')[0]));
+    expect(kinds.size, table).toBeGreaterThanOrEqual(5);
+    expect(report.app.sessionsStarted).toBeGreaterThan(30);
+    expect(table).toMatch(/hostile/);
+  }, 60_000);
+});
+
 describe('the soak command line', () => {
   it('reads sessions, seconds and a seed, and refuses what it does not know', () => {
     expect(parseSoakArgs([])).toMatchObject({ sessions: 500, durationMs: 60_000, eventsPerSecond: 1_000 });
@@ -35,5 +49,7 @@ describe('the soak command line', () => {
     expect(() => parseSoakArgs(['--sessions', '0'])).toThrow(/at least 1/);
     expect(() => parseSoakArgs(['--seed', '-1'])).toThrow(/non-negative/);
     expect(() => parseSoakArgs(['--sesions', '5'])).toThrow(/unknown argument "--sesions"/);
+    expect(parseSoakArgs(['--hostile', '--sessions', '20'])).toMatchObject({ hostile: true, sessions: 20 });
+    expect(parseSoakArgs([])).toMatchObject({ hostile: false });
   });
 });
