@@ -379,8 +379,14 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
         this.events.emitError(new SessionError('CLOUD_ERROR', `the cloud reported an error: ${message.message}`, { sessionId: this.#sessionId }));
         return;
       case CloudToTpaMessageType.APP_STOPPED:
-        // Spring sends a reason; the later cloud none, and closes with 1000 `App stopped` next (W4).
-        void this.#end({ kind: 'stopped_by_user', message: message.message ?? message.reason ?? 'app_stopped' });
+        if (message.reason) {
+          void this.#end({ kind: 'stopped_by_user', message: message.message ?? message.reason });
+          return;
+        }
+        // The later cloud's form (W4): no reason, and the close that follows at once says whether the
+        // user stopped the app (`App stopped`) or their whole session ended (`User session ended`,
+        // AppManager.ts L1133-1140 at c1f57fc3). Wait for it a little; without it, the user stopped it.
+        this.scope.setTimeout(() => void this.#end({ kind: 'stopped_by_user', message: 'app_stopped' }), APP_STOPPED_CLOSE_WAIT_MS);
         return;
       case CloudToTpaMessageType.CONNECTION_ACK:
         this.logger.debug('duplicate tpa_connection_ack ignored');
@@ -534,6 +540,9 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** How long an `app_stopped` with no reason waits for the close that tells why. */
+const APP_STOPPED_CLOSE_WAIT_MS = 1_000;
 
 /** How many refused settings one error event lists. */
 const MAX_REPORTED_SETTINGS = 5;

@@ -68,6 +68,11 @@ const ENDINGS: Array<[string, (app: TestCloudConnection) => void, SessionEndReas
   ['spring: 1001 "User session ended"', (app) => app.close(1001, 'User session ended'), 'cloud_closed', 'system_stop'],
   // W4, later: the user's whole session ended (AppManager.ts L1133-1140 at c1f57fc3).
   ['later: 1000 "User session ended"', (app) => app.close(1000, 'User session ended'), 'cloud_closed', 'system_stop'],
+  ['later: app_stopped first, then 1000 "User session ended"', (app) => {
+    app.send({ type: 'app_stopped', timestamp: new Date().toISOString() });
+    app.close(1000, 'User session ended');
+  }, 'cloud_closed', 'system_stop'],
+  ['later: app_stopped with no close after it', (app) => app.send({ type: 'app_stopped', timestamp: new Date().toISOString() }), 'stopped_by_user', 'user_disabled'],
 ];
 
 describe('the cloud stops a session, as the real cloud does it', () => {
