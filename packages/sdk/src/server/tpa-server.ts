@@ -30,7 +30,7 @@ import {
 } from '../protocol/index.js';
 import { childLogger, safeLogger, silentLogger, type Logger } from '../logging/index.js';
 import { Scope } from '../resources/index.js';
-import { TpaSession, type SessionEndReason } from '../session/index.js';
+import { currentSession, runInSession, TpaSession, type SessionEndReason } from '../session/index.js';
 import type { TpaError } from '../errors.js';
 import { SERVER_DEFAULTS, type ServerAddress, type TpaServerConfig } from './config.js';
 import { ServerError } from './errors.js';
@@ -52,6 +52,9 @@ const STOP_REASON_OF_END: Partial<Record<SessionEndReason['kind'], StopReason>> 
 };
 
 let warnedAddCleanupHandler = false;
+
+/** Where the deprecation warnings point. */
+const MIGRATION_GUIDE = 'see docs/migration.md in the TPA SDK';
 
 /**
  * A TPA server: answers the cloud's webhooks, runs one {@link TpaSession} per user session, and
@@ -229,19 +232,23 @@ export class TpaServer implements AsyncDisposable {
   protected async onStop(_sessionId: string, _userId: string, _reason: StopReason): Promise<void> {}
 
   /**
-   * @deprecated Since 2.0: everything a session makes is cleaned up with it, and `stop()` ends
-   * every session. Use `session.registerCleanup` for per-session work. This still runs `handler`
-   * when the server stops, for one major version, and warns once.
+   * @deprecated Everything a session makes is cleaned up with it; use `session.registerCleanup`
+   * for per-session work. Called from a session's code (its `onSession`, a handler, a timer it
+   * made: the idiom of most apps written for the older SDKs), `handler` belongs to that session
+   * and runs when it ends, so that it and what it holds are not kept until the server stops.
+   * Called outside any session, it runs when the server stops. Warns once.
    */
   addCleanupHandler(handler: () => unknown): void {
     if (!warnedAddCleanupHandler) {
       warnedAddCleanupHandler = true;
-      process.emitWarning('TpaServer.addCleanupHandler() is deprecated: sessions clean up after themselves; use session.registerCleanup() for per-session work.', {
+      process.emitWarning(`addCleanupHandler() is deprecated: sessions clean up after themselves; use session.registerCleanup() for per-session work (${MIGRATION_GUIDE})`, {
         type: 'DeprecationWarning',
         code: 'TPA_ADD_CLEANUP_HANDLER',
       });
     }
-    this.#cleanupHandlers.onClose(() => handler());
+    const session = currentSession();
+    if (session && this.#registry.get(session.sessionId ?? '')?.session === session) session.registerCleanup(() => handler());
+    else this.#cleanupHandlers.onClose(() => handler());
   }
 
   #createApp(): Express {
@@ -439,7 +446,8 @@ export class TpaServer implements AsyncDisposable {
   }
 
   async #runOnSession(session: TpaSession, sessionId: string, userId: string): Promise<WebhookOutcome> {
-    const running = (async () => this.onSession(session, sessionId, userId))();
+    // As the session's code: what onSession starts (timers, cleanup handlers) knows its session.
+    const running = runInSession(session, async () => this.onSession(session, sessionId, userId));
     const endOnFailure = async (error: unknown): Promise<void> => {
       const failed = new ServerError('ON_SESSION_FAILED', `onSession failed for ${sessionId}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       this.logger.error({ err: failed, sessionId }, failed.message);

@@ -41,6 +41,7 @@ import { SessionError } from './errors.js';
 import { DEFAULT_RECONNECT, retryWithBackoff, type ReconnectOptions } from './reconnect-policy.js';
 import { SESSION_DEFAULTS, type SessionEndKind, type SessionEndReason, type SessionState, type TpaSessionConfig } from './session-config.js';
 import { SessionSettings } from './settings-store.js';
+import { runInSession } from './session-context.js';
 
 /**
  * One user's run of your app. Everything made through it (handlers, timers, intervals, cleanups,
@@ -168,7 +169,9 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     this.#state = 'connecting';
     this.logger.debug({ sessionId, url: this.#url }, 'connecting');
     try {
-      await this.#openConnection();
+      // Made in the session's context: every event of its socket (every handler, and the
+      // reconnects that follow) runs as the session's code.
+      await runInSession(this, () => this.#openConnection());
     } catch (error) {
       await this.#end({ kind: 'connect_failed', message: error instanceof Error ? error.message : String(error), cause: error });
       throw error;
