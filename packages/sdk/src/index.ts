@@ -58,3 +58,22 @@ export { settingValue } from './protocol/settings.js';
 export type { AppSetting, SelectSetting, SettingsGroup, SettingValue, TextSetting, ToggleSetting, TpaConfig, WireSetting } from './protocol/settings.js';
 export type { StopReason } from './protocol/cloud-to-tpa.js';
 export { ProtocolError, type ProtocolErrorCode, type ProtocolIssue } from './protocol/parse.js';
+
+// The names of the older SDKs, for apps written for them (see compat.ts and the migration guide).
+export {
+  AppServer,
+  AppSession,
+  createTranscriptionStream,
+  createTranslationStream,
+  logger,
+  type AppServerConfig,
+  type AppSessionConfig,
+  type AuthenticatedRequest,
+  type ExtendedStreamType,
+  type GlassesBatteryUpdate,
+  type PhoneNotificationDismissed,
+  type ToolCall,
+  type UserSession,
+  type WebSocketError,
+} from './compat.js';
+export type { SettingsChangeMap } from './events/event-manager.js';

@@ -20,13 +20,45 @@ import { HandlerRegistry } from './handler-registry.js';
 
 export type Handler<T> = (data: T) => unknown;
 
-/** What a `disconnected` handler learns. */
+/**
+ * What a `disconnected` handler learns. It also reads as the older SDKs' payloads: `message` and
+ * `wasClean` as `@mentra/sdk` 2.x gave them, and as a string (its reason), as `@augmentos/sdk` 1.x
+ * passed one.
+ */
 export interface DisconnectInfo {
   readonly code: number;
   readonly reason: string;
   /** `true` when the SDK will try to reconnect; `false` when the session is over. */
   readonly willReconnect: boolean;
+  /** 2.x: the reason, or what ended the session. */
+  readonly message?: string;
+  /** 2.x: whether the socket closed with a close frame (not dropped). */
+  readonly wasClean?: boolean;
 }
+
+/** A {@link DisconnectInfo} whose 2.x fields and string form come from its own fields. */
+class Disconnect implements DisconnectInfo {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    readonly willReconnect: boolean,
+  ) {}
+
+  get message(): string {
+    return this.reason;
+  }
+
+  get wasClean(): boolean {
+    return this.code !== 1006;
+  }
+
+  toString(): string {
+    return this.reason;
+  }
+}
+
+/** `{oldValue, newValue}` of each setting that changed, by key (`@mentra/sdk` 2.x `settings.onChange`). */
+export type SettingsChangeMap = Record<string, { readonly oldValue: unknown; readonly newValue: unknown }>;
 
 export interface ConnectedInfo {
   /** `true` for a connection that replaced a lost one. */
@@ -112,6 +144,21 @@ export class EventManager implements Disposable {
     return this.on(StreamType.NOTIFICATION_DISMISSED, handler);
   }
 
+  /** The same as {@link EventManager.onNotificationDismissed}, under `@mentra/sdk` 2.x's name. */
+  onPhoneNotificationDismissed(handler: Handler<StreamDataMap['notification_dismissed']>): Disposer {
+    return this.onNotificationDismissed(handler);
+  }
+
+  /**
+   * Touch gestures on the glasses (the later cloud): every gesture, or one (`'double_tap'`, ...)
+   * with `onTouchEvent(gesture, handler)`, as `@mentra/sdk` 2.x has it.
+   */
+  onTouchEvent(gestureOrHandler: string | Handler<Record<string, unknown>>, handler?: Handler<Record<string, unknown>>): Disposer {
+    if (typeof gestureOrHandler === 'function') return this.on('touch_event', gestureOrHandler);
+    if (!handler) throw new TypeError('onTouchEvent(gesture, handler) needs a handler');
+    return this.on(`touch_event:${gestureOrHandler}`, handler);
+  }
+
   onHeadPosition(handler: Handler<StreamDataMap['head_position']>): Disposer {
     return this.on(StreamType.HEAD_POSITION, handler);
   }
@@ -165,9 +212,15 @@ export class EventManager implements Disposable {
     return this.#addSession('connected', handler);
   }
 
-  /** When a connection closes: `willReconnect` says whether the SDK tries again or the session is over. */
-  onDisconnected(handler: SessionEventMap['disconnected']): Disposer {
-    return this.#addSession('disconnected', handler);
+  /**
+   * When a connection closes: `willReconnect` says whether the SDK tries again or the session is
+   * over. A handler written for `@augmentos/sdk` 1.x, which took the reason as a string, gets an
+   * object whose string form is that reason.
+   */
+  onDisconnected(handler: SessionEventMap['disconnected']): Disposer;
+  onDisconnected(handler: (reason: string) => unknown): Disposer;
+  onDisconnected(handler: SessionEventMap['disconnected'] | ((reason: string) => unknown)): Disposer {
+    return this.#addSession('disconnected', handler as SessionEventMap['disconnected']);
   }
 
   /** Errors with no caller to throw to: bad inbound data, throwing handlers and timers, cloud errors. */
@@ -269,21 +322,45 @@ export class EventManager implements Disposable {
     this.#sessionRegistry?.forEach('connected', (handler) => this.#invoke('connected', () => (handler as SessionEventMap['connected'])(settings, info), undefined));
   }
 
-  emitDisconnected(info: DisconnectInfo): void {
+  emitDisconnected(fields: Pick<DisconnectInfo, 'code' | 'reason' | 'willReconnect'>): void {
+    const info = new Disconnect(fields.code, fields.reason, fields.willReconnect);
     this.#sessionRegistry?.forEach('disconnected', (handler) => this.#invoke('disconnected', handler as SessionEventMap['disconnected'], info));
+  }
+
+  /** Every settings change at once, as `{key: {oldValue, newValue}}` (what `settings.onChange` gives). */
+  onSettingsChanges(handler: (changes: SettingsChangeMap) => unknown): Disposer {
+    return this.#disposed ? this.#refuseLate('settings changes') : this.#settingChanges.add(ALL_SETTINGS, handler as unknown as SettingChangeHandler);
+  }
+
+  /** When one of the user's system settings changes (`metricSystemEnabled`, ...), with its new and previous value. */
+  onSystemSettingChange<T = unknown>(key: string, handler: (value: T, previous: T | undefined) => unknown): Disposer {
+    return this.#disposed ? this.#refuseLate(`system setting ${key}`) : this.#settingChanges.add(`${SYSTEM_SETTING}${key}`, handler as SettingChangeHandler);
+  }
+
+  emitSystemSettingsChange(previous: ReadonlyMap<string, unknown>, current: ReadonlyMap<string, unknown>): void {
+    this.#emitChanges(previous, current, SYSTEM_SETTING);
   }
 
   emitSettingsUpdate(settings: readonly WireSetting[], previous: ReadonlyMap<string, unknown>, current: ReadonlyMap<string, unknown>): void {
     this.#sessionRegistry?.forEach('settings_update', (handler) => this.#invoke('settings_update', handler as SessionEventMap['settings_update'], settings));
+    this.#emitChanges(previous, current, '');
+  }
+
+  /** Fires the change handlers of every key (under `prefix`) that appeared, changed or disappeared (to `undefined`). */
+  #emitChanges(previous: ReadonlyMap<string, unknown>, current: ReadonlyMap<string, unknown>, prefix: string): void {
     const registry = this.#settingChangeRegistry;
     if (!registry) return;
-    // Keys that appeared, changed or disappeared (a removed setting changes to `undefined`).
+    const changes: SettingsChangeMap = {};
+    let changed = false;
     for (const key of new Set([...current.keys(), ...previous.keys()])) {
       const value = current.get(key);
       const before = previous.get(key);
       if (sameValue(before, value)) continue;
-      registry.forEach(key, (handler) => this.#invoke(`setting ${key}`, () => handler(value, before), undefined));
+      changed = true;
+      changes[key] = { oldValue: before, newValue: value };
+      registry.forEach(`${prefix}${key}`, (handler) => this.#invoke(`setting ${key}`, () => handler(value, before), undefined));
     }
+    if (changed && prefix === '') registry.forEach(ALL_SETTINGS, (handler) => this.#invoke('settings changes', () => (handler as unknown as (map: SettingsChangeMap) => unknown)(changes), undefined));
   }
 
   /** Delivers an error to `error` handlers; with none, or if they throw, it is logged instead. */
@@ -386,6 +463,9 @@ export class EventManager implements Disposable {
 }
 
 const MAX_CACHED_ROUTES = 64;
+/** Keys of the setting-change registry for what is not one setting: they start with a NUL, which no setting key holds. */
+const ALL_SETTINGS = '\u0000all';
+const SYSTEM_SETTING = '\u0000system:';
 
 const SESSION_EVENTS: readonly string[] = ['connected', 'disconnected', 'error', 'settings_update'];
 

@@ -12,7 +12,13 @@ export interface TpaServerConfig {
   /** The cloud's socket URL, used when a session_request names none. Default: the public cloud. */
   readonly augmentOSWebsocketUrl?: string;
   /** Serve this folder statically (and its `tpa_config.json` unless `tpaConfig` is given). */
-  readonly publicDir?: string;
+  readonly publicDir?: string | false;
+  /** Where the cloud posts webhooks. Default `/webhook` (`@mentra/sdk` 2.x's `webhookPath`). */
+  readonly webhookPath?: string;
+  /** Accepted from `@mentra/sdk` 2.x configs, where it named the cloud's HTTP API; not used. */
+  readonly cloudApiUrl?: string;
+  /** Accepted from `@mentra/sdk` 2.x configs (instructions shown to the user); not used. */
+  readonly appInstructions?: string;
   /** Served at `GET /tpa_config.json`; validated when the server is made. */
   readonly tpaConfig?: TpaConfig;
   /** Serve `GET /health`. Default true. */

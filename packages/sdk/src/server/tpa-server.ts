@@ -32,6 +32,7 @@ import { childLogger, safeLogger, silentLogger, type Logger } from '../logging/i
 import { Scope } from '../resources/index.js';
 import { currentSession, runInSession, TpaSession, type SessionEndReason } from '../session/index.js';
 import type { TpaError } from '../errors.js';
+import { MIGRATION_GUIDE } from '../deprecation.js';
 import { SERVER_DEFAULTS, type ServerAddress, type TpaServerConfig } from './config.js';
 import { ServerError } from './errors.js';
 import { loadCookieParser, loadExpress } from './express-loader.js';
@@ -53,8 +54,6 @@ const STOP_REASON_OF_END: Partial<Record<SessionEndReason['kind'], StopReason>> 
 
 let warnedAddCleanupHandler = false;
 
-/** Where the deprecation warnings point. */
-const MIGRATION_GUIDE = 'see docs/migration.md in the TPA SDK';
 
 /**
  * A TPA server: answers the cloud's webhooks, runs one {@link TpaSession} per user session, and
@@ -241,7 +240,7 @@ export class TpaServer implements AsyncDisposable {
   addCleanupHandler(handler: () => unknown): void {
     if (!warnedAddCleanupHandler) {
       warnedAddCleanupHandler = true;
-      process.emitWarning(`addCleanupHandler() is deprecated: sessions clean up after themselves; use session.registerCleanup() for per-session work (${MIGRATION_GUIDE})`, {
+      process.emitWarning(`addCleanupHandler() is deprecated: sessions clean up after themselves; use session.registerCleanup() for per-session work (see ${MIGRATION_GUIDE})`, {
         type: 'DeprecationWarning',
         code: 'TPA_ADD_CLEANUP_HANDLER',
       });
@@ -259,7 +258,7 @@ export class TpaServer implements AsyncDisposable {
     app.disable('etag');
     const maxBody = this.#config.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes;
     const raw = rawBodyWithin(maxBody);
-    app.post(WEBHOOK_PATH, raw, asyncRoute((req, res) => this.#onWebhook(req, res), this.logger));
+    app.post(this.#config.webhookPath ?? WEBHOOK_PATH, raw, asyncRoute((req, res) => this.#onWebhook(req, res), this.logger));
     app.post(SETTINGS_PATH, raw, asyncRoute((req, res) => this.#onSettings(req, res), this.logger));
     if (this.#config.healthCheck ?? SERVER_DEFAULTS.healthCheck) {
       app.get(HEALTH_PATH, (_req, res) => {

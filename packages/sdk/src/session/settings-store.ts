@@ -1,4 +1,6 @@
 import { isDeclaredSetting, settingValue, settingValueProblem, type AppSetting, type WireSetting } from '../protocol/index.js';
+import type { Disposer } from '../resources/index.js';
+import type { EventManager, SettingsChangeMap } from '../events/index.js';
 
 /** What one replacement of the settings changed, and what it refused. */
 export interface SettingsChange {
@@ -31,7 +33,10 @@ export class SessionSettings {
   #values: ReadonlyMap<string, unknown>;
   #system: ReadonlyMap<string, unknown> = new Map();
 
-  constructor(declared: readonly AppSetting[] = []) {
+  readonly #events: EventManager | undefined;
+
+  constructor(declared: readonly AppSetting[] = [], events?: EventManager) {
+    this.#events = events;
     this.#appDeclared = new Map(declared.map((setting) => [setting.key, setting]));
     this.#list = Object.freeze([...declared]);
     this.#values = valuesOf(this.#list);
@@ -77,6 +82,58 @@ export class SessionSettings {
     return this.getMentraosSetting(key, defaultValue);
   }
 
+  // The names of `@mentra/sdk` 2.x (and 1.x), kept so that apps written for them work unchanged.
+
+  /** Every setting (2.x `getAll()`): the same as {@link SessionSettings.all}. */
+  getAll(): readonly WireSetting[] {
+    return this.all();
+  }
+
+  /** The whole setting of `key` (2.x `getSetting`), declared or as the cloud sent it. */
+  getSetting(key: string): WireSetting | undefined {
+    return this.#list.find((setting) => setting.key === key);
+  }
+
+  /** The current settings (2.x `fetch()`, which asked the cloud; here they are always current). */
+  fetch(): Promise<readonly WireSetting[]> {
+    return Promise.resolve(this.all());
+  }
+
+  /** When the value of `key` changes (2.x): the same as `session.events.onSettingChange`. */
+  onValueChange<T = unknown>(key: string, handler: (value: T, previous: T | undefined) => unknown): Disposer {
+    return this.#requireEvents().onSettingChange(key, handler);
+  }
+
+  /** Every change at once, as `{key: {oldValue, newValue}}` (2.x `onChange`). */
+  onChange(handler: (changes: SettingsChangeMap) => unknown): Disposer {
+    return this.#requireEvents().onSettingsChanges(handler);
+  }
+
+  /** The same as {@link SessionSettings.getMentraosSetting} (2.x `getMentraOS`). */
+  getMentraOS<T = unknown>(key: string, defaultValue?: T): T | undefined {
+    return this.getMentraosSetting(key, defaultValue);
+  }
+
+  /** When one of the user's system settings changes (2.x `onMentraosSettingChange`). */
+  onMentraosSettingChange<T = unknown>(key: string, handler: (value: T, previous: T | undefined) => unknown): Disposer {
+    return this.#requireEvents().onSystemSettingChange(key, handler);
+  }
+
+  /** The same as {@link SessionSettings.onMentraosSettingChange} (2.x `onMentraosChange`). */
+  onMentraosChange<T = unknown>(key: string, handler: (value: T, previous: T | undefined) => unknown): Disposer {
+    return this.onMentraosSettingChange(key, handler);
+  }
+
+  /** The same as {@link SessionSettings.onMentraosSettingChange} (2.x `onMentraosSettingsChange`). */
+  onMentraosSettingsChange<T = unknown>(key: string, handler: (value: T, previous: T | undefined) => unknown): Disposer {
+    return this.onMentraosSettingChange(key, handler);
+  }
+
+  #requireEvents(): EventManager {
+    if (!this.#events) throw new TypeError('these settings belong to no session: their change handlers need one');
+    return this.#events;
+  }
+
   /** Every system setting the cloud sent. */
   systemSettings(): ReadonlyMap<string, unknown> {
     return this.#system;
@@ -88,7 +145,9 @@ export class SessionSettings {
    */
   mergeSystem(record: unknown): void {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) return;
+    const previous = this.#system;
     this.#system = new Map([...this.#system, ...Object.entries(record)]);
+    this.#events?.emitSystemSettingsChange(previous, this.#system);
   }
 
   /**

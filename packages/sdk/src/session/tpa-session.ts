@@ -15,6 +15,12 @@ import {
   readSettings,
   ProtocolError,
   userIdFromSessionId,
+  type ButtonPress,
+  type HeadPosition,
+  type NotificationDismissed,
+  type PhoneNotification,
+  type TranscriptionData,
+  type TranslationData,
   type WireSetting,
   type CloudToTpaMessage,
   type ConnectionAck,
@@ -23,7 +29,8 @@ import {
 import type { TpaError } from '../errors.js';
 import { childLogger, safeLogger, silentLogger, type Logger } from '../logging/index.js';
 import { Scope, type Disposer, type Resource, type ScopeCloseReason, type TimerHandle } from '../resources/index.js';
-import { EventManager } from '../events/index.js';
+import { EventManager, type Handler } from '../events/index.js';
+import { deprecated } from '../deprecation.js';
 import { LayoutManager, replayDisplays, type DisplayResult } from '../layouts/index.js';
 import { CloudConnection, type CloudConnectionOptions, type ConnectionLoss } from './cloud-connection.js';
 import {
@@ -101,8 +108,8 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     this.#dialect = dialectOfUrl(config.augmentOSWebsocketUrl ?? DEFAULT_CLOUD_WEBSOCKET_URL);
     this.#reconnect = config.reconnect === false ? false : config.reconnect ? { ...DEFAULT_RECONNECT, ...config.reconnect } : DEFAULT_RECONNECT;
     this.logger = childLogger(safeLogger(config.logger ?? silentLogger), { packageName: config.packageName });
-    this.settings = new SessionSettings(config.declaredSettings);
     this.events = new EventManager({ logger: this.logger, onSubscriptionsChanged: (streams) => this.#syncSubscriptions(streams) });
+    this.settings = new SessionSettings(config.declaredSettings, this.events);
     this.layouts = new LayoutManager({
       packageName: config.packageName,
       sessionId: () => this.#sessionId,
@@ -263,6 +270,102 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
 
   clearTimeout(timer: TimerHandle | undefined): void {
     this.scope.clearTimer(timer);
+  }
+
+  // The names of `@mentra/sdk` 2.x (and `@augmentos/sdk` 1.x) sessions, so that apps written for
+  // them work unchanged. Those with a better form here warn once, naming it.
+
+  /** @deprecated Use `session.events.onTranscription`. */
+  onTranscription(handler: Handler<TranscriptionData>): Disposer {
+    deprecated('session.onTranscription()', 'session.events.onTranscription()');
+    return this.events.onTranscription(handler);
+  }
+
+  /** @deprecated Use `session.events.onTranscriptionForLanguage`. The third argument of 2.x is accepted and ignored. */
+  onTranscriptionForLanguage(language: string, handler: Handler<TranscriptionData>, _disableLanguageIdentification?: boolean): Disposer {
+    deprecated('session.onTranscriptionForLanguage()', 'session.events.onTranscriptionForLanguage()');
+    return this.events.onTranscriptionForLanguage(language, handler);
+  }
+
+  /** @deprecated Use `session.events.onTranslation`. */
+  onTranslationForLanguage(source: string, target: string, handler: Handler<TranslationData>): Disposer {
+    deprecated('session.onTranslationForLanguage()', 'session.events.onTranslation()');
+    return this.events.onTranslation(source, target, handler);
+  }
+
+  /** @deprecated Use `session.events.onHeadPosition`. */
+  onHeadPosition(handler: Handler<HeadPosition>): Disposer {
+    deprecated('session.onHeadPosition()', 'session.events.onHeadPosition()');
+    return this.events.onHeadPosition(handler);
+  }
+
+  /** @deprecated Use `session.events.onButtonPress`. */
+  onButtonPress(handler: Handler<ButtonPress>): Disposer {
+    deprecated('session.onButtonPress()', 'session.events.onButtonPress()');
+    return this.events.onButtonPress(handler);
+  }
+
+  /** @deprecated Use `session.events.onPhoneNotifications`. */
+  onPhoneNotifications(handler: Handler<PhoneNotification>): Disposer {
+    deprecated('session.onPhoneNotifications()', 'session.events.onPhoneNotifications()');
+    return this.events.onPhoneNotifications(handler);
+  }
+
+  /** @deprecated Use `session.events.onNotificationDismissed`. */
+  onPhoneNotificationDismissed(handler: Handler<NotificationDismissed>): Disposer {
+    deprecated('session.onPhoneNotificationDismissed()', 'session.events.onNotificationDismissed()');
+    return this.events.onNotificationDismissed(handler);
+  }
+
+  /** @deprecated Use `session.events.onTouchEvent`. */
+  onTouchEvent(gestureOrHandler: string | Handler<Record<string, unknown>>, handler?: Handler<Record<string, unknown>>): Disposer {
+    deprecated('session.onTouchEvent()', 'session.events.onTouchEvent()');
+    return this.events.onTouchEvent(gestureOrHandler, handler);
+  }
+
+  /** @deprecated Use `session.events.on`. */
+  on(stream: string, handler: Handler<never>): Disposer {
+    deprecated('session.on()', 'session.events.on()');
+    return this.events.register(stream, handler);
+  }
+
+  /** The session id (2.x `getSessionId()`); `sessionId` is the same. */
+  getSessionId(): string | undefined {
+    return this.#sessionId;
+  }
+
+  /** The app's package name (2.x `getPackageName()`). */
+  getPackageName(): string {
+    return this.packageName;
+  }
+
+  /** @deprecated Use `session.settings.all()`. */
+  getSettings(): readonly WireSetting[] {
+    deprecated('session.getSettings()', 'session.settings.all()');
+    return this.settings.all();
+  }
+
+  /** @deprecated Use `session.settings.get(key)`. */
+  getSetting<T = unknown>(key: string): T | undefined {
+    deprecated('session.getSetting()', 'session.settings.get()');
+    return this.settings.get<T>(key);
+  }
+
+  /** The cloud's HTTP address, from its socket URL (2.x `getServerUrl()`): `ws://host/app-ws` gives `http://host`. */
+  getServerUrl(): string | undefined {
+    try {
+      const url = new URL(this.#url);
+      url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+      url.pathname = url.pathname.replace(/\/(app-ws|tpa-ws)$/, '');
+      return url.toString().replace(/\/$/, '');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The same as {@link TpaSession.getServerUrl}, always `https:` (2.x `getHttpsServerUrl()`). */
+  getHttpsServerUrl(): string | undefined {
+    return this.getServerUrl()?.replace(/^http:/, 'https:');
   }
 
   clearInterval(timer: TimerHandle | undefined): void {
