@@ -228,7 +228,7 @@ export class TpaServer implements AsyncDisposable {
    * stop_request (with its reason), or by the cloud's `app_stopped` or final close (`user_disabled`
    * for the user's stop, `system_stop` for the cloud's), whichever came first, and only once.
    */
-  protected async onStop(_sessionId: string, _userId: string, _reason: StopReason): Promise<void> {}
+  protected async onStop(_sessionId: string, _userId: string, _reason: StopReason | (string & {})): Promise<void> {}
 
   /**
    * @deprecated Everything a session makes is cleaned up with it; use `session.registerCleanup`
