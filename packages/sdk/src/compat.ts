@@ -5,7 +5,7 @@
  * each to its better form here.
  */
 import type { Request } from 'express';
-import { createStreamLogger, type Logger } from './logging/logger.js';
+import { createStreamLogger, safeLogger, type SdkLogger } from './logging/logger.js';
 import { transcriptionStream, translationStream } from './protocol/streams.js';
 import type { BatteryUpdate, NotificationDismissed } from './protocol/stream-data.js';
 import type { TpaServerConfig } from './server/config.js';
@@ -24,7 +24,7 @@ export type PhoneNotificationDismissed = NotificationDismissed;
 export type ExtendedStreamType = string;
 
 /** A request to the app's own routes, with the user the webview authentication found (2.x). */
-export interface AuthenticatedRequest extends Request {
+export interface AuthenticatedRequest extends Request<Record<string, string>> {
   authUserId?: string;
 }
 
@@ -65,4 +65,4 @@ export function createTranslationStream(source: string, target: string): `transl
  * The logger the older SDKs exported for apps to use: lines go to standard error at `info` and
  * above (an app's own logger; the SDK itself logs only through the logger it is given).
  */
-export const logger: Logger = createStreamLogger({ level: 'info' });
+export const logger: SdkLogger = safeLogger(createStreamLogger({ level: 'info' }));

@@ -32,7 +32,7 @@ export { CallbackError, CleanupTimeoutError, DisposeError, ScopeCleanupError, Sc
 
 // Errors and logging.
 export { TpaError } from './errors.js';
-export { createStreamLogger, safeLogger, silentLogger, type LogFn, type Logger, type LogLevel, type StreamLoggerOptions } from './logging/logger.js';
+export { createStreamLogger, safeLogger, silentLogger, type LogFn, type Logger, type LogLevel, type SdkLogger, type StreamLoggerOptions } from './logging/logger.js';
 
 // The names an app writes: streams, layouts, views, settings, and the shapes of stream data.
 export { StreamType, transcriptionStream, translationStream } from './protocol/streams.js';

@@ -65,8 +65,17 @@ export interface ConnectedInfo {
   readonly reconnected: boolean;
 }
 
-/** Raw audio of an `audio_chunk` subscription: 16 kHz PCM, as the cloud sent it. */
-export type AudioChunk = Buffer;
+/**
+ * Raw audio of an `audio_chunk` subscription: 16 kHz PCM, as the cloud sent it, as a Buffer; its
+ * `arrayBuffer` (the same bytes as an ArrayBuffer, made when read) is what `@mentra/sdk` 2.x gave.
+ */
+export type AudioChunk = Buffer & { readonly arrayBuffer: ArrayBuffer };
+
+function asAudioChunk(data: Buffer): AudioChunk {
+  return Object.defineProperty(data, 'arrayBuffer', {
+    get: () => data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+  }) as AudioChunk;
+}
 
 interface SessionEventMap {
   connected: (settings: readonly WireSetting[], info: ConnectedInfo) => unknown;
@@ -125,8 +134,8 @@ export class EventManager implements Disposable {
     return this.on(StreamType.TRANSCRIPTION, handler);
   }
 
-  /** Speech transcription in one language, e.g. `'fr-FR'`. */
-  onTranscriptionForLanguage(language: string, handler: Handler<StreamDataMap['transcription']>): Disposer {
+  /** Speech transcription in one language, e.g. `'fr-FR'`. (A third argument, as 2.x took, is accepted and ignored.) */
+  onTranscriptionForLanguage(language: string, handler: Handler<StreamDataMap['transcription']>, _options?: boolean | { readonly hints?: readonly string[] }): Disposer {
     return this.on(transcriptionStream(language), handler);
   }
 
@@ -310,11 +319,12 @@ export class EventManager implements Disposable {
   }
 
   /** Delivers a binary audio frame to `audio_chunk` handlers. */
-  dispatchAudio(chunk: AudioChunk): void {
+  dispatchAudio(data: Buffer): void {
     if (!this.#streams.has(StreamType.AUDIO_CHUNK)) {
-      this.#logger.debug({ bytes: chunk.byteLength }, 'binary frame with no audio_chunk handler; ignored');
+      this.#logger.debug({ bytes: data.byteLength }, 'binary frame with no audio_chunk handler; ignored');
       return;
     }
+    const chunk = asAudioChunk(data);
     this.#streams.forEach(StreamType.AUDIO_CHUNK, (handler) => this.#invoke(StreamType.AUDIO_CHUNK, handler as Handler<AudioChunk>, chunk));
   }
 

@@ -10,7 +10,8 @@
  */
 export interface LogFn {
   (message: string, ...args: unknown[]): void;
-  (fields: object, message?: string, ...args: unknown[]): void;
+  /** Fields (or an error, pino-style: `logger.error(err, 'what failed')`), then the message. */
+  (fields: unknown, message?: string, ...args: unknown[]): void;
 }
 
 export interface Logger {
@@ -23,16 +24,21 @@ export interface Logger {
   child?(bindings: Record<string, unknown>): Logger;
 }
 
+/** A logger the SDK hands out (`session.logger`, `server.logger`): it always has `child`, and never throws. */
+export interface SdkLogger extends Logger {
+  child(bindings: Record<string, unknown>): SdkLogger;
+}
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const noop: LogFn = () => undefined;
 
 /** A logger that drops everything: the default everywhere in the SDK. */
-export const silentLogger: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, child: () => silentLogger };
+export const silentLogger: SdkLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, child: () => silentLogger };
 
 const SAFE = Symbol('tpa.safeLogger');
-type SafeLogger = Logger & { readonly [SAFE]: true };
+type SafeLogger = SdkLogger & { readonly [SAFE]: true };
 
 /**
  * `logger`, made unable to throw into the SDK: a log call (or `child`) that throws is dropped. A
@@ -41,12 +47,12 @@ type SafeLogger = Logger & { readonly [SAFE]: true };
  * reported once, as a process warning (`TPA_LOGGER_FAILED`), since the logger itself cannot say it.
  * Wrapping is done once: a logger that is already safe is returned as it is.
  */
-export function safeLogger(logger: Logger): Logger {
-  if (logger === silentLogger || (logger as Partial<SafeLogger>)[SAFE]) return logger;
+export function safeLogger(logger: Logger): SdkLogger {
+  if (logger === silentLogger || (logger as Partial<SafeLogger>)[SAFE]) return logger as SdkLogger;
   return makeSafe(logger, { reported: false });
 }
 
-function makeSafe(logger: Logger, failures: { reported: boolean }): Logger {
+function makeSafe(logger: Logger, failures: { reported: boolean }): SdkLogger {
   const report = (error: unknown): void => {
     if (failures.reported) return;
     failures.reported = true;

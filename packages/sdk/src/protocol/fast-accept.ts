@@ -44,7 +44,8 @@ export const acceptTranscriptionData: FastAccept = (value) =>
   isNumber(value.endTime) &&
   optional(value.transcribeLanguage, isString) &&
   optional(value.speakerId, isString) &&
-  optional(value.duration, isNumber);
+  optional(value.duration, isNumber) &&
+  optional(value.utteranceId, isString);
 
 /** Accepts `translation` data. */
 export const acceptTranslationData: FastAccept = (value) =>

@@ -10,7 +10,14 @@ export const PhoneNotificationSchema = z.looseObject({
   priority: z.enum(['low', 'normal', 'high']),
   timestamp: WireTimestampSchema.optional(),
 });
-export const NotificationDismissedSchema = z.looseObject({ notificationId: z.string() });
+/** The later cloud's `phone_notification_dismissed` also names the notification (`glasses-to-cloud.d.ts` L170-177 of `@mentra/sdk` 2.1.29). */
+export const NotificationDismissedSchema = z.looseObject({
+  notificationId: z.string(),
+  app: z.string().optional(),
+  title: z.string().optional(),
+  content: z.string().optional(),
+  notificationKey: z.string().optional(),
+});
 export const HeadPositionSchema = z.looseObject({ position: z.enum(['up', 'down']) });
 export const ButtonPressSchema = z.looseObject({ buttonId: z.string(), pressType: z.enum(['short', 'long']) });
 export const BatteryUpdateSchema = z.looseObject({
@@ -38,6 +45,8 @@ export const TranscriptionDataSchema = z.looseObject({
   endTime: z.number(),
   speakerId: z.string().optional(),
   duration: z.number().optional(),
+  /** Later clouds: the id of the utterance the words belong to (`@mentra/sdk` 2.1.31). */
+  utteranceId: z.string().optional(),
 });
 export const TranslationDataSchema = TranscriptionDataSchema.extend({
   translateLanguage: z.string(),

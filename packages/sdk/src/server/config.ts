@@ -5,8 +5,8 @@ import type { TpaSessionConfig } from '../session/index.js';
 export interface TpaServerConfig {
   readonly packageName: string;
   readonly apiKey: string;
-  /** Default 7010; 0 picks a free port. */
-  readonly port?: number;
+  /** Default 7010; 0 picks a free port. A numeric string (from the environment) is read as its number. */
+  readonly port?: number | string;
   /** The interface to listen on. Default: every interface (Node's default). */
   readonly host?: string;
   /** The cloud's socket URL, used when a session_request names none. Default: the public cloud. */

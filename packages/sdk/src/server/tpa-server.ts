@@ -28,7 +28,7 @@ import {
   parseWithSchema,
   DEFAULT_SIGNATURE_TOLERANCE_MS,
 } from '../protocol/index.js';
-import { childLogger, safeLogger, silentLogger, type Logger } from '../logging/index.js';
+import { childLogger, safeLogger, silentLogger, type SdkLogger } from '../logging/index.js';
 import { Scope } from '../resources/index.js';
 import { currentSession, runInSession, TpaSession, type SessionEndReason } from '../session/index.js';
 import type { TpaError } from '../errors.js';
@@ -74,7 +74,7 @@ let warnedAddCleanupHandler = false;
  */
 export class TpaServer implements AsyncDisposable {
   readonly packageName: string;
-  readonly logger: Logger;
+  readonly logger: SdkLogger;
   readonly #config: TpaServerConfig;
   readonly #cloudUrl: string;
   readonly #trusted: TrustedSocketUrls;
@@ -118,9 +118,10 @@ export class TpaServer implements AsyncDisposable {
   constructor(config: TpaServerConfig) {
     if (!config.packageName) throw new TypeError('TpaServer needs a packageName');
     if (!config.apiKey) throw new TypeError('TpaServer needs an apiKey');
+    if (config.port !== undefined && !(Number.isInteger(Number(config.port)) && Number(config.port) >= 0)) throw new TypeError(`port must be a whole number, got ${String(config.port)}`);
     this.#config = config;
     this.packageName = config.packageName;
-    this.logger = childLogger(safeLogger(config.logger ?? silentLogger), { packageName: config.packageName });
+    this.logger = safeLogger(config.logger ?? silentLogger).child({ packageName: config.packageName });
     this.#cloudUrl = config.augmentOSWebsocketUrl ?? DEFAULT_CLOUD_WEBSOCKET_URL;
     this.#trusted = new TrustedSocketUrls(this.#cloudUrl, config.trustedWebsocketUrls, config.trustRealCloud ?? true);
     this.#tpaConfig = config.tpaConfig ? TpaConfigSchema.parse(config.tpaConfig) : undefined;
@@ -178,10 +179,10 @@ export class TpaServer implements AsyncDisposable {
     this.#listening = new Promise<void>((resolve, reject) => {
       const onError = (error: Error): void => {
         this.#state = 'stopped';
-        reject(new ServerError('LISTEN_FAILED', `could not listen on ${this.#config.host ?? '*'}:${this.#config.port ?? SERVER_DEFAULTS.port}: ${error.message}`, { cause: error }));
+        reject(new ServerError('LISTEN_FAILED', `could not listen on ${this.#config.host ?? '*'}:${this.#port}: ${error.message}`, { cause: error }));
       };
       http.once('error', onError);
-      http.listen(this.#config.port ?? SERVER_DEFAULTS.port, this.#config.host, () => {
+      http.listen(this.#port, this.#config.host, () => {
         http.off('error', onError);
         resolve();
       });
@@ -193,6 +194,12 @@ export class TpaServer implements AsyncDisposable {
     const address = this.address as ServerAddress;
     this.logger.info({ url: address.url }, 'listening');
     return address;
+  }
+
+  /** The port to listen on: the config's, a numeric string read as its number (as `PORT` from the environment). */
+  get #port(): number {
+    const port = this.#config.port ?? SERVER_DEFAULTS.port;
+    return typeof port === 'number' ? port : Number(port);
   }
 
   /** Where the server listens, once started. */

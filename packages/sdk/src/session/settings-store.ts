@@ -51,12 +51,15 @@ export class SessionSettings {
   }
 
   /**
-   * The current value of a setting: the cloud's, else its declared default, else `defaultValue`
-   * (`undefined` when there is none).
+   * The current value of a setting: the cloud's, else its declared default, else `defaultValue`;
+   * `undefined` when there is none. Typed `T`, as the older SDKs typed it: with a declared default
+   * or a `defaultValue` there always is one.
    */
-  get<T = unknown>(key: string, defaultValue?: T): T | undefined {
+  // `any` by default, as the older SDKs had it, so that their apps' handlers and uses type-check.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  get<T = any>(key: string, defaultValue?: T): T {
     const value = this.#values.get(key);
-    return (value === undefined ? defaultValue : value) as T | undefined;
+    return (value === undefined ? defaultValue : value) as T;
   }
 
   has(key: string): boolean {
@@ -72,13 +75,15 @@ export class SessionSettings {
    * A system setting of the user (the later cloud's `augmentosSettings`/`mentraosSettings`, e.g.
    * `metricSystemEnabled`), or `defaultValue` when the cloud sent none (the spring cloud never does).
    */
-  getMentraosSetting<T = unknown>(key: string, defaultValue?: T): T | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  getMentraosSetting<T = any>(key: string, defaultValue?: T): T {
     const value = this.#system.get(key);
-    return (value === undefined ? defaultValue : value) as T | undefined;
+    return (value === undefined ? defaultValue : value) as T;
   }
 
   /** The same as {@link SessionSettings.getMentraosSetting}, under the 1.x name. */
-  getAugmentosSetting<T = unknown>(key: string, defaultValue?: T): T | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  getAugmentosSetting<T = any>(key: string, defaultValue?: T): T {
     return this.getMentraosSetting(key, defaultValue);
   }
 
@@ -100,8 +105,9 @@ export class SessionSettings {
   }
 
   /** When the value of `key` changes (2.x): the same as `session.events.onSettingChange`. */
-  onValueChange<T = unknown>(key: string, handler: (value: T, previous: T | undefined) => unknown): Disposer {
-    return this.#requireEvents().onSettingChange(key, handler);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  onValueChange<T = any>(key: string, handler: (value: T, previous: T) => unknown): Disposer {
+    return this.#requireEvents().onSettingChange<T>(key, handler as (value: T, previous: T | undefined) => unknown);
   }
 
   /** Every change at once, as `{key: {oldValue, newValue}}` (2.x `onChange`). */
@@ -110,7 +116,8 @@ export class SessionSettings {
   }
 
   /** The same as {@link SessionSettings.getMentraosSetting} (2.x `getMentraOS`). */
-  getMentraOS<T = unknown>(key: string, defaultValue?: T): T | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  getMentraOS<T = any>(key: string, defaultValue?: T): T {
     return this.getMentraosSetting(key, defaultValue);
   }
 

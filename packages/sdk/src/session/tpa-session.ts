@@ -27,7 +27,7 @@ import {
   type DisplayEvent,
 } from '../protocol/index.js';
 import type { TpaError } from '../errors.js';
-import { childLogger, safeLogger, silentLogger, type Logger } from '../logging/index.js';
+import { safeLogger, silentLogger, type SdkLogger } from '../logging/index.js';
 import { Scope, type Disposer, type Resource, type ScopeCloseReason, type TimerHandle } from '../resources/index.js';
 import { EventManager, type Handler } from '../events/index.js';
 import { deprecated } from '../deprecation.js';
@@ -74,7 +74,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
    * it is closed, with a {@link SessionEndReason}, whichever way the session ends.
    */
   readonly scope: Scope;
-  readonly logger: Logger;
+  readonly logger: SdkLogger;
 
   readonly #config: TpaSessionConfig;
   readonly #reconnect: Required<ReconnectOptions> | false;
@@ -107,7 +107,7 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     this.#userId = config.userId;
     this.#dialect = dialectOfUrl(config.augmentOSWebsocketUrl ?? DEFAULT_CLOUD_WEBSOCKET_URL);
     this.#reconnect = config.reconnect === false ? false : config.reconnect ? { ...DEFAULT_RECONNECT, ...config.reconnect } : DEFAULT_RECONNECT;
-    this.logger = childLogger(safeLogger(config.logger ?? silentLogger), { packageName: config.packageName });
+    this.logger = safeLogger(config.logger ?? silentLogger).child({ packageName: config.packageName });
     this.events = new EventManager({ logger: this.logger, onSubscriptionsChanged: (streams) => this.#syncSubscriptions(streams) });
     this.settings = new SessionSettings(config.declaredSettings, this.events);
     this.layouts = new LayoutManager({
@@ -134,8 +134,9 @@ export class TpaSession implements AsyncDisposable, ConnectionOwner {
     return this.#sessionId;
   }
 
-  get userId(): string | undefined {
-    return this.#userId;
+  /** The user, from the config or the session id; `''` before `connect()` when neither says. */
+  get userId(): string {
+    return this.#userId ?? '';
   }
 
   /**
