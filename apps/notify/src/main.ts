@@ -13,7 +13,8 @@ if (!config.ok) {
   const server = new NotifyServer({ ...config.server, logger });
   try {
     const address = await server.start();
-    console.log(`Notify is listening on ${address.url} (webhook ${address.url}/webhook), cloud ${config.env.CLOUD_URL}`);
+    const where = address.host === '::' || address.host === '0.0.0.0' ? `every interface, port ${address.port}` : address.url;
+    console.log(`Notify is listening on ${where} (webhook ${address.url}/webhook), cloud ${config.env.CLOUD_URL}`);
     stopOnSignals(server, { logger });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -192,7 +192,9 @@ export class TpaServer implements AsyncDisposable {
     this.#state = 'listening';
     this.#startedAt = Date.now();
     const address = this.address as ServerAddress;
-    this.logger.info({ url: address.url }, 'listening');
+    // Where it really listens: every interface, or the one it was given.
+    const where = address.host === '::' || address.host === '0.0.0.0' ? 'every interface' : address.host;
+    this.logger.info({ url: address.url, host: address.host, port: address.port }, `listening on ${where}, port ${address.port}`);
     return address;
   }
 
