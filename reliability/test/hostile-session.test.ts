@@ -167,3 +167,21 @@ describe('a cloud that keeps pinging but stops reading (item 2)', () => {
     await session.disconnect();
   });
 });
+
+describe('a settings_update of 12,000 invalid settings (item 11)', () => {
+  it('is one error event listing the first few, and the valid settings still apply', async () => {
+    await using cloud = await TestCloud.start();
+    const session = new TpaSession({ packageName: PACKAGE, apiKey: 'key', augmentOSWebsocketUrl: cloud.url });
+    const errors: TpaError[] = [];
+    session.events.onError((error) => errors.push(error));
+    await session.connect(SESSION_ID);
+    const app = await cloud.waitForConnection();
+    const invalid = Array.from({ length: 12_000 }, (_, index) => ({ type: 'toggle', label: `broken ${index}`, defaultValue: 'not a boolean' }));
+    app.send({ type: 'settings_update', packageName: PACKAGE, sessionId: SESSION_ID, settings: [...invalid, { key: 'kept', value: 1 }], timestamp: new Date().toISOString() });
+    await eventually(() => session.settings.get('kept') === 1, 'the valid setting');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.code).toBe('INVALID_SETTING');
+    expect(errors[0]?.message).toMatch(/^12000 setting\(s\) ignored: .*; and 11995 more$/);
+    await session.disconnect();
+  });
+});
