@@ -80,12 +80,15 @@ function makeSafe(logger: Logger, failures: { reported: boolean }): SdkLogger {
     warn: guard('warn'),
     error: guard('error'),
     child: (bindings) => {
+      let child: Logger;
       try {
-        return makeSafe(childLogger(logger, bindings), failures);
+        child = childLogger(logger, bindings);
       } catch (error) {
         report(error);
-        return makeSafe(mergingChild(logger, bindings), failures);
+        child = mergingChild(logger, bindings);
       }
+      // A silent child needs no guard: thousands of sessions share the one silent logger.
+      return child === silentLogger ? silentLogger : makeSafe(child, failures);
     },
   };
   return safe;

@@ -9,10 +9,8 @@ export interface RegisteredSession {
   readonly startedAt: number;
   /** The `timestamp` of the session_request that started it: a retry of that request carries the same one. */
   readonly requestTimestamp: WireTimestamp;
-  /** The answer to that request, shared with a retry that arrives while it is in flight. */
+  /** The answer to that request while it is in flight, shared with a retry; `undefined` once answered. */
   outcome: Promise<WebhookOutcome> | undefined;
-  /** Whether that request has been answered. */
-  answered: boolean;
   /** The reason of the stop_request that is ending it, when one is. */
   stopReason: StopReason | undefined;
   /** Settles once `onStop` has run for it (it runs at most once, when the user or the cloud stopped it). */

@@ -361,9 +361,9 @@ export class TpaServer implements AsyncDisposable {
       return Promise.resolve(failure(403, `untrusted socket URL ${url}: this server only connects to ${this.#trusted.describe()}`));
     }
     const current = this.#registry.get(request.sessionId);
-    if (current?.requestTimestamp === request.timestamp && current.outcome) {
+    if (current?.requestTimestamp === request.timestamp) {
       // The cloud retries a request it thinks timed out: the same request, the same timestamp.
-      if (!current.answered) {
+      if (current.outcome) {
         this.logger.info({ sessionId: request.sessionId }, 'session_request retried while the first is in flight; sharing its outcome');
         return current.outcome;
       }
@@ -394,7 +394,6 @@ export class TpaServer implements AsyncDisposable {
       startedAt: Date.now(),
       requestTimestamp: request.timestamp,
       outcome: undefined,
-      answered: false,
       stopReason: undefined,
       stopped: undefined,
     };
@@ -402,10 +401,12 @@ export class TpaServer implements AsyncDisposable {
     // that arrives while it waits for the previous one to end ends it too.
     this.#registry.set(entry);
     const arrivedAt = Date.now();
-    entry.outcome = this.#answerInTime(this.#startSession(entry, current?.session), session, arrivedAt).finally(() => {
-      entry.answered = true;
+    const outcome = this.#answerInTime(this.#startSession(entry, current?.session), session, arrivedAt).finally(() => {
+      // A retry from now on is answered "already running": the outcome need not be kept.
+      entry.outcome = undefined;
     });
-    return entry.outcome;
+    entry.outcome = outcome;
+    return outcome;
   }
 
   /**

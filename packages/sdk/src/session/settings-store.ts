@@ -28,18 +28,19 @@ export class SessionSettings {
   /** What the app declares: these stand whatever the cloud sends. */
   readonly #appDeclared: ReadonlyMap<string, AppSetting>;
   /** Declarations the cloud sent (the full shape, on a user's first connection), until it sends others. */
-  #learned: ReadonlyMap<string, AppSetting> = new Map();
+  #learned: ReadonlyMap<string, AppSetting> = NO_ENTRIES as ReadonlyMap<string, AppSetting>;
   #list: readonly WireSetting[];
   #values: ReadonlyMap<string, unknown>;
-  #system: ReadonlyMap<string, unknown> = new Map();
+  #system: ReadonlyMap<string, unknown> = NO_ENTRIES;
 
   readonly #events: EventManager | undefined;
 
   constructor(declared: readonly AppSetting[] = [], events?: EventManager) {
     this.#events = events;
-    this.#appDeclared = new Map(declared.map((setting) => [setting.key, setting]));
-    this.#list = Object.freeze([...declared]);
-    this.#values = valuesOf(this.#list);
+    // Most sessions start with nothing: they share one empty map and list until the cloud speaks.
+    this.#appDeclared = declared.length === 0 ? (NO_ENTRIES as ReadonlyMap<string, AppSetting>) : new Map(declared.map((setting) => [setting.key, setting]));
+    this.#list = declared.length === 0 ? NO_SETTINGS : Object.freeze([...declared]);
+    this.#values = declared.length === 0 ? NO_ENTRIES : valuesOf(this.#list);
   }
 
   /**
@@ -191,6 +192,9 @@ export class SessionSettings {
     return { previous, current: this.#values, problems };
   }
 }
+
+const NO_ENTRIES: ReadonlyMap<string, unknown> = new Map();
+const NO_SETTINGS: readonly WireSetting[] = Object.freeze([]);
 
 /** A declaration without the value it came with: values are kept apart, and checked against it. */
 function withoutValue(setting: AppSetting): AppSetting {
