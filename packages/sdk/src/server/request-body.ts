@@ -38,11 +38,8 @@ export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise
       if (settled) return;
       settled = true;
       req.off('data', onData).off('end', onEnd).off('close', onClose);
-      if (read.kind !== 'read') {
-        // Stop reading: the connection is closed once the refusal is sent.
-        req.pause();
-        decoder?.destroy();
-      }
+      // Nothing more is kept; the refusal drains the rest while the connection closes.
+      if (read.kind !== 'read') decoder?.destroy();
       resolve(read);
     };
     const keep = (chunk: Buffer): void => {
@@ -74,11 +71,26 @@ export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise
   });
 }
 
-/** Refuses a request's body: the JSON error, then the connection closes, so its rest is never read. */
-function refuseBody(res: Response, status: number, message: string): void {
+/** How long a refused connection keeps reading (and dropping) what its client still sends. */
+const LINGER_MS = 2_000;
+
+/**
+ * Refuses a request's body: the JSON error, then the connection closes. Until the client has the
+ * answer and closes too (at most {@link LINGER_MS}), what it still sends is read and dropped: a
+ * socket closed with unread bytes is reset, and the reset can destroy the answer in flight (a
+ * "lingering close", as web servers do it). Nothing of it is kept.
+ */
+function refuseBody(req: IncomingMessage, res: Response, status: number, message: string): void {
   res.setHeader('Connection', 'close');
+  const socket = req.socket;
+  req.on('data', dropChunk);
+  req.resume();
+  const linger = setTimeout(() => socket.destroy(), LINGER_MS);
+  socket.once('close', () => clearTimeout(linger));
   sendError(res, status, message);
 }
+
+function dropChunk(): void {}
 
 /**
  * Middleware for the SDK's own routes: `req.body` becomes the raw body as a Buffer, or the request
@@ -91,7 +103,7 @@ export function rawBodyWithin(maxBytes: number): RequestHandler {
         req.body = read.body;
         next();
       } else if (read.kind === 'refused') {
-        refuseBody(res, read.status, read.message);
+        refuseBody(req, res, read.status, read.message);
       }
     });
   };
