@@ -85,6 +85,12 @@ function refuseBody(req: IncomingMessage, res: Response, status: number, message
   const socket = req.socket;
   req.on('data', dropChunk);
   req.resume();
+  // Node ends a `Connection: close` answer with `socket.destroySoon()`, which destroys the socket as
+  // soon as the answer is written, unread bytes and all. This one half-closes instead, and goes on
+  // dropping what arrives until the client closes its side or LINGER_MS passes.
+  socket.destroySoon = () => {
+    socket.end();
+  };
   const linger = setTimeout(() => socket.destroy(), LINGER_MS);
   socket.once('close', () => clearTimeout(linger));
   sendError(res, status, message);
