@@ -28,7 +28,7 @@ import {
   parseWithSchema,
   DEFAULT_SIGNATURE_TOLERANCE_MS,
 } from '../protocol/index.js';
-import { childLogger, safeLogger, silentLogger, type SdkLogger } from '../logging/index.js';
+import { safeLogger, silentLogger, type SdkLogger } from '../logging/index.js';
 import { Scope } from '../resources/index.js';
 import { currentSession, runInSession, TpaSession, type SessionEndReason } from '../session/index.js';
 import type { TpaError } from '../errors.js';
@@ -255,7 +255,8 @@ export class TpaServer implements AsyncDisposable {
       });
     }
     const session = currentSession();
-    if (session && this.#registry.get(session.sessionId ?? '')?.session === session) session.registerCleanup(() => handler());
+    // A session of this server's that is still current; the registry knows it by the id it was made with.
+    if (session?.sessionId !== undefined && this.#registry.get(session.sessionId)?.session === session) session.registerCleanup(() => handler());
     else this.#cleanupHandlers.onClose(() => handler());
   }
 
@@ -383,7 +384,7 @@ export class TpaServer implements AsyncDisposable {
       declaredSettings: this.#declaredSettings,
       sessionId: request.sessionId,
       userId: request.userId,
-      logger: childLogger(this.logger, { sessionId: request.sessionId }),
+      logger: this.logger.child({ sessionId: request.sessionId }),
       parentScope: this.#sessions,
       onEnd: this.#forget,
     });
